@@ -21,7 +21,9 @@ TEST(Time, RejectsMalformedTimes) {
                           "99999999999999999999"}) {
     auto t = ParseTime(bad);
     EXPECT_FALSE(t) << bad;
-    if (!t) EXPECT_EQ(t.error().code, ErrorCode::kInvalidArgument);
+    if (!t) {
+      EXPECT_EQ(t.error().code, ErrorCode::kInvalidArgument);
+    }
   }
 }
 
