@@ -1,0 +1,48 @@
+// Test-only: locating the real SEV-SNP vectors in ../shared/testdata/snp.
+//
+// The shared folder is found through $VERITEE_SHARED, else as ../shared beside the source
+// tree (VERITEE_SOURCE_DIR, a compile definition of every test binary). Vectors are read
+// in place at test time, never copied into the repository. When the folder is missing a
+// test is skipped, except under CI (CI=true), where it fails.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "base/bytes.h"
+#include "parse/snp/report.h"
+
+namespace veritee::snp::testing {
+
+// The testdata/snp folder, or nullopt when absent.
+std::optional<std::filesystem::path> SnpTestDataDir();
+
+// Whether a missing folder must fail the test (CI=true).
+bool SharedDataRequired();
+
+// vectors.json, parsed. Precondition: SnpTestDataDir() has a value.
+nlohmann::json LoadVectors(const std::filesystem::path& dir);
+
+// The bytes of dir/relative; fails the calling test (ADD_FAILURE) and returns {} on error.
+Bytes ReadTestFile(const std::filesystem::path& dir, const std::string& relative);
+
+// A valid report of the given version whose fields all hold distinct non-zero values
+// (version-specific fields only where the version has them).
+Report SampleReport(uint32_t version);
+
+}  // namespace veritee::snp::testing
+
+// Declares `dir` as the testdata/snp path, or skips (fails under CI) the current test.
+#define VT_SNP_TESTDATA_OR_SKIP(dir)                                              \
+  const auto vt_snp_dir_ = ::veritee::snp::testing::SnpTestDataDir();             \
+  if (!vt_snp_dir_) {                                                             \
+    if (::veritee::snp::testing::SharedDataRequired()) {                          \
+      FAIL() << "shared SNP test data not found (set VERITEE_SHARED); CI=true";   \
+    }                                                                             \
+    GTEST_SKIP() << "shared SNP test data not found (set VERITEE_SHARED)";        \
+  }                                                                               \
+  const std::filesystem::path dir = *vt_snp_dir_
