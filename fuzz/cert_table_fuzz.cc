@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < entries->size(); ++i) {
     const CertTableEntry& a = (*entries)[i];
     const CertTableEntry& b = (*reparsed)[i];
-    if (a.guid != b.guid || !std::equal(a.data.begin(), a.data.end(), b.data.begin(), b.data.end())) {
+    if (a.guid != b.guid ||
+        !std::equal(a.data.begin(), a.data.end(), b.data.begin(), b.data.end())) {
       std::abort();
     }
   }

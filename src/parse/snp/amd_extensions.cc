@@ -29,8 +29,7 @@ Result<ByteSpan> ReadTlv(ByteReader& r, uint8_t want_tag, std::string_view field
   if (first > 0x80) {
     const size_t octets = first & 0x7Fu;
     if (octets > kMaxLengthOctets) {
-      return MakeError(ErrorCode::kMalformed, "length too long", std::string(field),
-                       start + 1);
+      return MakeError(ErrorCode::kMalformed, "length too long", std::string(field), start + 1);
     }
     length = 0;
     for (size_t i = 0; i < octets; ++i) {
@@ -140,10 +139,9 @@ std::string_view AmdOidName(std::string_view oid) {
     std::string_view name;
   };
   static constexpr Known kKnown[] = {
-      {".1", "structVersion"}, {".2", "productName"}, {".3.1", "blSPL"},
-      {".3.2", "teeSPL"},      {".3.3", "snpSPL"},    {".3.4", "spl_4"},
-      {".3.5", "spl_5"},       {".3.6", "spl_6"},     {".3.7", "spl_7"},
-      {".3.8", "ucodeSPL"},    {".3.9", "fmcSPL"},    {".4", "hwID"},
+      {".1", "structVersion"}, {".2", "productName"}, {".3.1", "blSPL"},  {".3.2", "teeSPL"},
+      {".3.3", "snpSPL"},      {".3.4", "spl_4"},     {".3.5", "spl_5"},  {".3.6", "spl_6"},
+      {".3.7", "spl_7"},       {".3.8", "ucodeSPL"},  {".3.9", "fmcSPL"}, {".4", "hwID"},
       {".5", "cspID"},
   };
   if (oid.substr(0, kAmdOidArc.size()) != kAmdOidArc) return {};

@@ -139,7 +139,9 @@ TEST(SnpAmdExtensions, RejectsNonStrictDer) {
       {".1", {0x02, 0x01, 0xFF}, ErrorCode::kMalformed, "negative version"},
       {".2", {0x16, 0x02, 'M', 0xC3}, ErrorCode::kMalformed, "non-IA5"},
       {".2", {0x0C, 0x05, 'M', 'i', 'l', 'a', 'n'}, ErrorCode::kMalformed, "UTF8String"},
-      {".2", {0x16, 0x82, 0x00, 0x05, 'M', 'i', 'l', 'a', 'n'}, ErrorCode::kMalformed,
+      {".2",
+       {0x16, 0x82, 0x00, 0x05, 'M', 'i', 'l', 'a', 'n'},
+       ErrorCode::kMalformed,
        "leading zero length"},
       {".4", Bytes(63, 1), ErrorCode::kMalformed, "hwID 63"},
       {".4", Bytes(0), ErrorCode::kMalformed, "hwID empty"},
@@ -184,7 +186,7 @@ TEST(SnpAmdExtensions, UnknownAmdOidsAndLookalikesAreIgnored) {
   ExtList l;
   l.Add(kArc + ".3.10", {0xFF})
       .Add(kArc + ".6", {0xFF})
-      .Add(kArc + "0.1", {0xFF})        // 1.3.6.1.4.1.3704.10.1: another arc
+      .Add(kArc + "0.1", {0xFF})  // 1.3.6.1.4.1.3704.10.1: another arc
       .Add("1.3.6.1.4.1.3704.2.1", {0xFF});
   auto r = l.Parse();
   ASSERT_TRUE(r) << r.error().ToString();

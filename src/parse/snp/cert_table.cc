@@ -28,8 +28,8 @@ Result<std::vector<RawEntry>> ReadEntries(ByteSpan table) {
   std::vector<RawEntry> entries;
   while (true) {
     if (r.remaining() < kCertTableEntrySize) {
-      return MakeError(ErrorCode::kMalformed, "no all-zero terminating entry",
-                       "cert_table", r.offset());
+      return MakeError(ErrorCode::kMalformed, "no all-zero terminating entry", "cert_table",
+                       r.offset());
     }
     const size_t at = r.offset();
     VT_ASSIGN_OR_RETURN(Guid guid, r.Array<16>("guid"));
@@ -49,22 +49,32 @@ Result<std::vector<RawEntry>> ReadEntries(ByteSpan table) {
 
 std::string_view CertKindName(CertKind kind) {
   switch (kind) {
-    case CertKind::kArk: return "ark";
-    case CertKind::kAsk: return "ask";
-    case CertKind::kVcek: return "vcek";
-    case CertKind::kVlek: return "vlek";
-    case CertKind::kUnknown: break;
+    case CertKind::kArk:
+      return "ark";
+    case CertKind::kAsk:
+      return "ask";
+    case CertKind::kVcek:
+      return "vcek";
+    case CertKind::kVlek:
+      return "vlek";
+    case CertKind::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 std::optional<Guid> CertKindGuid(CertKind kind) {
   switch (kind) {
-    case CertKind::kArk: return kArkGuid;
-    case CertKind::kAsk: return kAskGuid;
-    case CertKind::kVcek: return kVcekGuid;
-    case CertKind::kVlek: return kVlekGuid;
-    case CertKind::kUnknown: break;
+    case CertKind::kArk:
+      return kArkGuid;
+    case CertKind::kAsk:
+      return kAskGuid;
+    case CertKind::kVcek:
+      return kVcekGuid;
+    case CertKind::kVlek:
+      return kVlekGuid;
+    case CertKind::kUnknown:
+      break;
   }
   return std::nullopt;
 }
@@ -122,8 +132,8 @@ Result<std::vector<CertTableEntry>> ParseCertTable(ByteSpan table) {
       }
     }
     data_end = std::max(data_end, static_cast<size_t>(end));
-    out.push_back(CertTableEntry{CertKindFromGuid(e.guid), e.guid,
-                                 table.subspan(e.offset, e.length)});
+    out.push_back(
+        CertTableEntry{CertKindFromGuid(e.guid), e.guid, table.subspan(e.offset, e.length)});
   }
   // The kernel and hypervisors hand out page-sized buffers: zero padding is fine.
   ByteReader tail(table.subspan(data_end), data_end);

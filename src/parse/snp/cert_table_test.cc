@@ -18,10 +18,8 @@ void PutU32(Bytes& b, size_t at, uint32_t v) {
 TEST(SnpCertTable, GuidsAndNames) {
   EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kArk)), "c0b406a4-a803-4952-9743-3fb6014cd0ae");
   EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kAsk)), "4ab7b379-bbac-4fe4-a02f-05aef327c782");
-  EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kVcek)),
-            "63da758d-e664-4564-adc5-f4b93be8accd");
-  EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kVlek)),
-            "a8074bc2-a25a-483e-aae6-39c045a0b8a1");
+  EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kVcek)), "63da758d-e664-4564-adc5-f4b93be8accd");
+  EXPECT_EQ(GuidToString(*CertKindGuid(CertKind::kVlek)), "a8074bc2-a25a-483e-aae6-39c045a0b8a1");
   EXPECT_FALSE(CertKindGuid(CertKind::kUnknown));
   EXPECT_EQ(CertKindFromGuid(*CertKindGuid(CertKind::kVlek)), CertKind::kVlek);
   EXPECT_EQ(CertKindFromGuid(Guid{1}), CertKind::kUnknown);
@@ -29,8 +27,9 @@ TEST(SnpCertTable, GuidsAndNames) {
 }
 
 TEST(SnpCertTable, RoundTrip) {
-  const Bytes table = WriteCertTable(
-      {{CertKind::kVcek, Text("vcek")}, {CertKind::kAsk, Text("ask!")}, {CertKind::kArk, Text("A")}});
+  const Bytes table = WriteCertTable({{CertKind::kVcek, Text("vcek")},
+                                      {CertKind::kAsk, Text("ask!")},
+                                      {CertKind::kArk, Text("A")}});
   EXPECT_EQ(table.size(), 4 * kCertTableEntrySize + 9);
   auto parsed = ParseCertTable(table);
   ASSERT_TRUE(parsed) << parsed.error().ToString();
@@ -165,7 +164,8 @@ TEST(SnpCertTable, RealConfigfsTsmAuxblob) {
   EXPECT_EQ(Bytes((*parsed)[2].data.begin(), (*parsed)[2].data.end()), vcek_pem);
   // Rewriting it with our writer gives the same bytes (same order, no padding).
   std::vector<std::pair<CertKind, Bytes>> certs;
-  for (const CertTableEntry& e : *parsed) certs.emplace_back(e.kind, Bytes(e.data.begin(), e.data.end()));
+  for (const CertTableEntry& e : *parsed)
+    certs.emplace_back(e.kind, Bytes(e.data.begin(), e.data.end()));
   EXPECT_EQ(WriteCertTable(certs), blob);
   EXPECT_TRUE(LooksLikeCertTable(blob));
 }

@@ -71,8 +71,7 @@ Result<uint64_t> PolicyMaskByName(std::string_view name) {
     names.push_back(b.name);
   }
   return MakeError(ErrorCode::kInvalidArgument,
-                   "unknown policy field '" + std::string(name) + "'; valid: " +
-                       JoinNames(names),
+                   "unknown policy field '" + std::string(name) + "'; valid: " + JoinNames(names),
                    "policy");
 }
 

@@ -14,15 +14,19 @@ constexpr uint32_t kKeyInfoReservedMask = ~uint32_t{0x1F};  // bits 31:5
 
 Result<SigningKey> SigningKeyFromBits(uint32_t bits) {
   switch (bits) {
-    case 0: return SigningKey::kVcek;
-    case 1: return SigningKey::kVlek;
-    case 7: return SigningKey::kNone;
-    default: break;
+    case 0:
+      return SigningKey::kVcek;
+    case 1:
+      return SigningKey::kVlek;
+    case 7:
+      return SigningKey::kNone;
+    default:
+      break;
   }
-  return MakeError(ErrorCode::kMalformed,
-                   "KEY_INFO signing key " + std::to_string(bits) +
-                       " is reserved (0 VCEK, 1 VLEK, 7 none)",
-                   "key_info.signing_key", offsets::kKeyInfo);
+  return MakeError(
+      ErrorCode::kMalformed,
+      "KEY_INFO signing key " + std::to_string(bits) + " is reserved (0 VCEK, 1 VLEK, 7 none)",
+      "key_info.signing_key", offsets::kKeyInfo);
 }
 
 // Absolute offset of the lowest byte holding a set bit of mask within a little-endian
@@ -38,10 +42,10 @@ Status CheckPolicy(uint64_t policy) {
                      offsets::kPolicy + 2);
   }
   if (uint64_t bad = policy & kPolicyMustBeZeroMask; bad != 0) {
-    return MakeError(ErrorCode::kReservedNonZero,
-                     "bits 63:26 must be zero (lowest set: bit " +
-                         std::to_string(std::countr_zero(bad)) + ")",
-                     "policy", FirstSetByte(bad, offsets::kPolicy));
+    return MakeError(
+        ErrorCode::kReservedNonZero,
+        "bits 63:26 must be zero (lowest set: bit " + std::to_string(std::countr_zero(bad)) + ")",
+        "policy", FirstSetByte(bad, offsets::kPolicy));
   }
   return Ok();
 }
@@ -51,8 +55,8 @@ Status CheckKeyInfo(uint32_t key_info) {
     return MakeError(ErrorCode::kReservedNonZero, "bits 31:5 must be zero", "key_info",
                      FirstSetByte(bad, offsets::kKeyInfo));
   }
-  return SigningKeyFromBits((key_info >> kSigningKeyShift) & kSigningKeyMask)
-      .map([](SigningKey) {});
+  return SigningKeyFromBits((key_info >> kSigningKeyShift) & kSigningKeyMask).map([](SigningKey) {
+  });
 }
 
 template <size_t N>
@@ -64,10 +68,10 @@ Status ReadArray(ByteReader& r, std::array<uint8_t, N>& out, std::string_view fi
 Status ReadBody(ByteReader& r, Report& rep) {
   VT_ASSIGN_OR_RETURN(rep.version, r.U32Le("version"));
   if (rep.version < kMinReportVersion || rep.version > kMaxReportVersion) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "report version " + std::to_string(rep.version) +
-                         " is not supported (2 to 5 are)",
-                     "version", offsets::kVersion);
+    return MakeError(
+        ErrorCode::kUnsupported,
+        "report version " + std::to_string(rep.version) + " is not supported (2 to 5 are)",
+        "version", offsets::kVersion);
   }
   VT_ASSIGN_OR_RETURN(rep.guest_svn, r.U32Le("guest_svn"));
   VT_ASSIGN_OR_RETURN(rep.policy, r.U64Le("policy"));
@@ -121,9 +125,12 @@ Status ReadBody(ByteReader& r, Report& rep) {
 
 std::string_view SigningKeyName(SigningKey key) {
   switch (key) {
-    case SigningKey::kVcek: return "vcek";
-    case SigningKey::kVlek: return "vlek";
-    case SigningKey::kNone: return "none";
+    case SigningKey::kVcek:
+      return "vcek";
+    case SigningKey::kVlek:
+      return "vlek";
+    case SigningKey::kNone:
+      return "none";
   }
   return "reserved";
 }
@@ -134,16 +141,16 @@ Result<SigningKey> Report::signing_key() const {
 
 Result<Report> ParseReport(ByteSpan bytes) {
   if (bytes.size() < kReportSize) {
-    return MakeError(ErrorCode::kTruncated,
-                     "report is " + std::to_string(bytes.size()) + " bytes, need " +
-                         std::to_string(kReportSize),
-                     "report", bytes.size());
+    return MakeError(
+        ErrorCode::kTruncated,
+        "report is " + std::to_string(bytes.size()) + " bytes, need " + std::to_string(kReportSize),
+        "report", bytes.size());
   }
   if (bytes.size() > kReportSize) {
-    return MakeError(ErrorCode::kTrailingData,
-                     std::to_string(bytes.size() - kReportSize) +
-                         " bytes after the 1184-byte report",
-                     "report", kReportSize);
+    return MakeError(
+        ErrorCode::kTrailingData,
+        std::to_string(bytes.size() - kReportSize) + " bytes after the 1184-byte report", "report",
+        kReportSize);
   }
   ByteReader r(bytes);
   Report rep;

@@ -39,38 +39,38 @@ enum class SigningKey : uint8_t { kVcek = 0, kVlek = 1, kNone = 7 };
 std::string_view SigningKeyName(SigningKey key);
 
 struct Report {
-  uint32_t version = 0;                      // 0x000
-  uint32_t guest_svn = 0;                    // 0x004
-  uint64_t policy = 0;                       // 0x008
-  std::array<uint8_t, 16> family_id{};       // 0x010
-  std::array<uint8_t, 16> image_id{};        // 0x020
-  uint32_t vmpl = 0;                         // 0x030
-  uint32_t signature_algo = 0;               // 0x034
-  uint64_t current_tcb = 0;                  // 0x038
-  uint64_t platform_info = 0;                // 0x040
-  uint32_t key_info = 0;                     // 0x048 (raw; accessors below)
-  std::array<uint8_t, 64> report_data{};     // 0x050
-  std::array<uint8_t, 48> measurement{};     // 0x090
-  std::array<uint8_t, 32> host_data{};       // 0x0C0
-  std::array<uint8_t, 48> id_key_digest{};   // 0x0E0
-  std::array<uint8_t, 48> author_key_digest{};  // 0x110
-  std::array<uint8_t, 32> report_id{};       // 0x140
-  std::array<uint8_t, 32> report_id_ma{};    // 0x160
-  uint64_t reported_tcb = 0;                 // 0x180
-  uint8_t cpuid_fam_id = 0;                  // 0x188 (v3+; reserved in v2)
-  uint8_t cpuid_mod_id = 0;                  // 0x189 (v3+)
-  uint8_t cpuid_step = 0;                    // 0x18A (v3+)
-  std::array<uint8_t, 64> chip_id{};         // 0x1A0
-  uint64_t committed_tcb = 0;                // 0x1E0
-  uint8_t current_build = 0;                 // 0x1E8
-  uint8_t current_minor = 0;                 // 0x1E9
-  uint8_t current_major = 0;                 // 0x1EA
-  uint8_t committed_build = 0;               // 0x1EC
-  uint8_t committed_minor = 0;               // 0x1ED
-  uint8_t committed_major = 0;               // 0x1EE
-  uint64_t launch_tcb = 0;                   // 0x1F0
-  uint64_t launch_mit_vector = 0;            // 0x1F8 (v5+)
-  uint64_t current_mit_vector = 0;           // 0x200 (v5+)
+  uint32_t version = 0;                                        // 0x000
+  uint32_t guest_svn = 0;                                      // 0x004
+  uint64_t policy = 0;                                         // 0x008
+  std::array<uint8_t, 16> family_id{};                         // 0x010
+  std::array<uint8_t, 16> image_id{};                          // 0x020
+  uint32_t vmpl = 0;                                           // 0x030
+  uint32_t signature_algo = 0;                                 // 0x034
+  uint64_t current_tcb = 0;                                    // 0x038
+  uint64_t platform_info = 0;                                  // 0x040
+  uint32_t key_info = 0;                                       // 0x048 (raw; accessors below)
+  std::array<uint8_t, 64> report_data{};                       // 0x050
+  std::array<uint8_t, 48> measurement{};                       // 0x090
+  std::array<uint8_t, 32> host_data{};                         // 0x0C0
+  std::array<uint8_t, 48> id_key_digest{};                     // 0x0E0
+  std::array<uint8_t, 48> author_key_digest{};                 // 0x110
+  std::array<uint8_t, 32> report_id{};                         // 0x140
+  std::array<uint8_t, 32> report_id_ma{};                      // 0x160
+  uint64_t reported_tcb = 0;                                   // 0x180
+  uint8_t cpuid_fam_id = 0;                                    // 0x188 (v3+; reserved in v2)
+  uint8_t cpuid_mod_id = 0;                                    // 0x189 (v3+)
+  uint8_t cpuid_step = 0;                                      // 0x18A (v3+)
+  std::array<uint8_t, 64> chip_id{};                           // 0x1A0
+  uint64_t committed_tcb = 0;                                  // 0x1E0
+  uint8_t current_build = 0;                                   // 0x1E8
+  uint8_t current_minor = 0;                                   // 0x1E9
+  uint8_t current_major = 0;                                   // 0x1EA
+  uint8_t committed_build = 0;                                 // 0x1EC
+  uint8_t committed_minor = 0;                                 // 0x1ED
+  uint8_t committed_major = 0;                                 // 0x1EE
+  uint64_t launch_tcb = 0;                                     // 0x1F0
+  uint64_t launch_mit_vector = 0;                              // 0x1F8 (v5+)
+  uint64_t current_mit_vector = 0;                             // 0x200 (v5+)
   std::array<uint8_t, kSignatureComponentSize> signature_r{};  // 0x2A0, little-endian
   std::array<uint8_t, kSignatureComponentSize> signature_s{};  // 0x2E8, little-endian
 

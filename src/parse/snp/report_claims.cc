@@ -82,8 +82,8 @@ nlohmann::ordered_json ReportClaims(const Report& r, Product product) {
   j["current_version"] = Version(r.current_major, r.current_minor, r.current_build);
   j["committed_version"] = Version(r.committed_major, r.committed_minor, r.committed_build);
   if (r.has_cpuid()) {
-    j["cpuid"] = {{"family", r.cpuid_fam_id}, {"model", r.cpuid_mod_id},
-                  {"stepping", r.cpuid_step}};
+    j["cpuid"] = {
+        {"family", r.cpuid_fam_id}, {"model", r.cpuid_mod_id}, {"stepping", r.cpuid_step}};
   }
   if (r.has_mit_vectors()) {
     j["launch_mit_vector"] = HexU64(r.launch_mit_vector);

@@ -21,15 +21,35 @@ std::vector<std::string> Keys(const nlohmann::ordered_json& j) {
 
 TEST(SnpReportClaims, KeysComeInTheDocumentedOrder) {
   const auto j = ReportClaims(SampleReport(5), Product::kGenoa);
-  const std::vector<std::string> want = {
-      "version",       "guest_svn",         "policy",          "family_id",
-      "image_id",      "vmpl",              "signature_algo",  "current_tcb",
-      "reported_tcb",  "committed_tcb",     "launch_tcb",      "platform_info",
-      "signing_key",   "author_key_en",     "mask_chip_key",   "report_data",
-      "measurement",   "host_data",         "id_key_digest",   "author_key_digest",
-      "report_id",     "report_id_ma",      "chip_id",         "current_version",
-      "committed_version", "cpuid",         "launch_mit_vector", "current_mit_vector",
-      "product"};
+  const std::vector<std::string> want = {"version",
+                                         "guest_svn",
+                                         "policy",
+                                         "family_id",
+                                         "image_id",
+                                         "vmpl",
+                                         "signature_algo",
+                                         "current_tcb",
+                                         "reported_tcb",
+                                         "committed_tcb",
+                                         "launch_tcb",
+                                         "platform_info",
+                                         "signing_key",
+                                         "author_key_en",
+                                         "mask_chip_key",
+                                         "report_data",
+                                         "measurement",
+                                         "host_data",
+                                         "id_key_digest",
+                                         "author_key_digest",
+                                         "report_id",
+                                         "report_id_ma",
+                                         "chip_id",
+                                         "current_version",
+                                         "committed_version",
+                                         "cpuid",
+                                         "launch_mit_vector",
+                                         "current_mit_vector",
+                                         "product"};
   EXPECT_EQ(Keys(j), want);
 }
 
@@ -53,8 +73,7 @@ TEST(SnpReportClaims, PolicyAndFlags) {
   EXPECT_EQ(Keys(p), (std::vector<std::string>{
                          "raw", "abi_major", "abi_minor", "smt_allowed", "reserved_must_be_one",
                          "migrate_ma", "debug_allowed", "single_socket", "cxl_allowed",
-                         "mem_aes_256_xts", "rapl_dis", "ciphertext_hiding",
-                         "page_swap_disable"}));
+                         "mem_aes_256_xts", "rapl_dis", "ciphertext_hiding", "page_swap_disable"}));
   EXPECT_EQ(p["raw"], "0x000000000103001f");
   EXPECT_EQ(p["abi_major"], 0);
   EXPECT_EQ(p["abi_minor"], 31);
@@ -152,8 +171,8 @@ TEST(SnpReportClaims, MatchEveryRealVector) {
     EXPECT_EQ(claims["platform_info"]["raw"], e.at("platform_info").get<std::string>());
     EXPECT_FALSE(claims["platform_info"].contains("unknown_bits"));
     EXPECT_EQ(claims["signing_key"], Lower(e.at("signing_key").get<std::string>()));
-    for (const char* k : {"measurement", "report_data", "host_data", "id_key_digest",
-                          "report_id", "chip_id"}) {
+    for (const char* k :
+         {"measurement", "report_data", "host_data", "id_key_digest", "report_id", "chip_id"}) {
       EXPECT_EQ(claims[k], e.at(k).get<std::string>()) << k;
     }
     EXPECT_EQ(TcbLayoutName(TcbLayoutFor(product)), e.at("tcb_layout").get<std::string>());

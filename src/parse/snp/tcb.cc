@@ -22,9 +22,7 @@ const LayoutBytes& BytesOf(TcbLayout layout) {
   return layout == TcbLayout::kTurin ? kTurinBytes : kMilanGenoaBytes;
 }
 
-uint8_t ByteAt(uint64_t raw, int index) {
-  return static_cast<uint8_t>(raw >> (8 * index));
-}
+uint8_t ByteAt(uint64_t raw, int index) { return static_cast<uint8_t>(raw >> (8 * index)); }
 
 uint64_t Place(uint8_t value, int index) { return static_cast<uint64_t>(value) << (8 * index); }
 
@@ -43,10 +41,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string_view ProductName(Product product) {
   switch (product) {
-    case Product::kMilan: return "milan";
-    case Product::kGenoa: return "genoa";
-    case Product::kTurin: return "turin";
-    case Product::kUnknown: break;
+    case Product::kMilan:
+      return "milan";
+    case Product::kGenoa:
+      return "genoa";
+    case Product::kTurin:
+      return "turin";
+    case Product::kUnknown:
+      break;
   }
   return "unknown";
 }

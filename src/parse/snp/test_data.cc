@@ -12,9 +12,9 @@ std::optional<std::filesystem::path> SnpTestDataDir() {
     shared = env;
   } else {
     const char* source = std::getenv("VERITEE_SOURCE_DIR");
-    shared = std::filesystem::path(source != nullptr && *source != '\0' ? source
-                                                                        : VERITEE_SOURCE_DIR) /
-             ".." / "shared";
+    shared =
+        std::filesystem::path(source != nullptr && *source != '\0' ? source : VERITEE_SOURCE_DIR) /
+        ".." / "shared";
   }
   std::filesystem::path dir = shared / "testdata" / "snp";
   std::error_code ec;

@@ -6,12 +6,12 @@
 // test is skipped, except under CI (CI=true), where it fails.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
 #include "parse/snp/report.h"
@@ -37,12 +37,12 @@ Report SampleReport(uint32_t version);
 }  // namespace veritee::snp::testing
 
 // Declares `dir` as the testdata/snp path, or skips (fails under CI) the current test.
-#define VT_SNP_TESTDATA_OR_SKIP(dir)                                              \
-  const auto vt_snp_dir_ = ::veritee::snp::testing::SnpTestDataDir();             \
-  if (!vt_snp_dir_) {                                                             \
-    if (::veritee::snp::testing::SharedDataRequired()) {                          \
-      FAIL() << "shared SNP test data not found (set VERITEE_SHARED); CI=true";   \
-    }                                                                             \
-    GTEST_SKIP() << "shared SNP test data not found (set VERITEE_SHARED)";        \
-  }                                                                               \
+#define VT_SNP_TESTDATA_OR_SKIP(dir)                                            \
+  const auto vt_snp_dir_ = ::veritee::snp::testing::SnpTestDataDir();           \
+  if (!vt_snp_dir_) {                                                           \
+    if (::veritee::snp::testing::SharedDataRequired()) {                        \
+      FAIL() << "shared SNP test data not found (set VERITEE_SHARED); CI=true"; \
+    }                                                                           \
+    GTEST_SKIP() << "shared SNP test data not found (set VERITEE_SHARED)";      \
+  }                                                                             \
   const std::filesystem::path dir = *vt_snp_dir_
