@@ -365,7 +365,11 @@ Verification SnpVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   }
   auto chain = Chain(*vek, vlek, in);
   if (!chain) {
-    v.Add("certificate_chain", false, chain.error().ToString());
+    v.Add("certificate_chain", false,
+          chain.error().ToString() + "; trusted roots are the built-in AMD ARKs" +
+              (in.extra_roots.empty() ? std::string(" (simulator evidence needs --trust-root)")
+                                      : " and " + std::to_string(in.extra_roots.size()) +
+                                            " --trust-root certificate(s)"));
     return v;
   }
   const CachedChain& cc = **chain;
