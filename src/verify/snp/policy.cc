@@ -272,10 +272,11 @@ Status LoadPolicyText(std::string_view text, ValidationOptions& options) {
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
+    // e.byte counts the characters read, the offending one included: that one sits at
+    // e.byte - 1, and a newline that ends the bad token belongs to the line it ends.
+    size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
     size_t line = 1 + static_cast<size_t>(std::count(
-                          text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                           e.byte, text.size())),
-                          '\n'));
+                          text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     return MakeError(ErrorCode::kInvalidArgument,
                      "JSON syntax error on line " + std::to_string(line) + ": " + e.what());
   }

@@ -452,13 +452,19 @@ Verification SnpVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     } else {
       size_t n = ext.hwid->size();
       bool size_ok = n == (product == Product::kTurin ? kTurinHwIdSize : kHwIdSize);
-      bool ok = size_ok && std::equal(ext.hwid->begin(), ext.hwid->end(), r.chip_id.begin());
+      bool same = size_ok && std::equal(ext.hwid->begin(), ext.hwid->end(), r.chip_id.begin());
+      // A Turin hwID endorses CHIP_ID bytes 0-7 only; the rest must be zero, or the claim
+      // would carry 56 bytes that no certificate vouches for.
+      bool tail_zero = AllZero(ByteSpan(r.chip_id).subspan(std::min(n, r.chip_id.size())));
+      bool ok = same && tail_zero;
       v.Add("vek_hwid", ok,
             ok ? "VCEK hwID equals CHIP_ID" + std::string(n == 8 ? " (first 8 bytes, Turin)" : "")
             : !size_ok ? "VCEK hwID has " + std::to_string(n) + " bytes, unexpected for " +
                              CapitalProduct(product)
-                       : "VCEK hwID " + ToHex(*ext.hwid) + " differs from CHIP_ID " +
-                             ToHex(ByteSpan(r.chip_id).first(n)));
+            : !same    ? "VCEK hwID " + ToHex(*ext.hwid) + " differs from CHIP_ID " +
+                             ToHex(ByteSpan(r.chip_id).first(n))
+                       : "VCEK hwID equals CHIP_ID bytes 0-" + std::to_string(n - 1) +
+                             " but CHIP_ID bytes " + std::to_string(n) + "-63 are not zero");
     }
   }
   uint64_t reserved = TcbReservedBits(r.current_tcb, layout) |
