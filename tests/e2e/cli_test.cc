@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Run {
+struct RunResult {
   int rc = -1;
   std::string out, err;
 };
@@ -38,12 +38,12 @@ std::string Slurp(const fs::path& p) {
   return ss.str();
 }
 
-Run Veritee(const std::string& args) {
+RunResult Veritee(const std::string& args) {
   fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
   std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
                     " 2>" + err.string() + " </dev/null";
   int status = std::system(cmd.c_str());
-  Run r;
+  RunResult r;
   r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = Slurp(out);
   r.err = Slurp(err);
@@ -58,7 +58,7 @@ void Write(const fs::path& p, const std::string& bytes) {
 const fs::path& Sim() {
   static fs::path dir = [] {
     fs::path d = TempDir() / "sim";
-    Run r = Veritee("sim snp --out " + d.string() +
+    RunResult r = Veritee("sim snp --out " + d.string() +
                     " --product milan --version 3 --rsa-bits 2048 --report-data 0a0b0c");
     EXPECT_EQ(r.rc, 0) << r.err;
     return d;
@@ -74,14 +74,14 @@ std::string SimArgs() {
 
 TEST(Cli, HelpAndUsageErrors) {
   EXPECT_EQ(Veritee("--help").rc, 0);
-  Run verify_help = Veritee("verify --help");
+  RunResult verify_help = Veritee("verify --help");
   EXPECT_EQ(verify_help.rc, 0);
   EXPECT_NE(verify_help.out.find("--trust-root"), std::string::npos);
   EXPECT_EQ(Veritee("").rc, 2);
   EXPECT_EQ(Veritee("frobnicate").rc, 2);
   EXPECT_EQ(Veritee("verify").rc, 2);
   EXPECT_EQ(Veritee("verify --no-such-option x").rc, 2);
-  Run missing = Veritee("verify /nonexistent/report.bin");
+  RunResult missing = Veritee("verify /nonexistent/report.bin");
   EXPECT_EQ(missing.rc, 2);
   EXPECT_NE(missing.err.find("cannot open"), std::string::npos) << missing.err;
   EXPECT_EQ(Veritee("verify " + SimArgs() + " --at yesterday").rc, 2);
@@ -92,7 +92,7 @@ TEST(Cli, HelpAndUsageErrors) {
 }
 
 TEST(Cli, SimulatedEvidenceVerifiesOnlyWithItsRoot) {
-  Run ok = Veritee("verify " + SimArgs() + " --expect report_data=0a0b0c --json");
+  RunResult ok = Veritee("verify " + SimArgs() + " --expect report_data=0a0b0c --json");
   ASSERT_EQ(ok.rc, 0) << ok.out << ok.err;
   json j = json::parse(ok.out);
   EXPECT_EQ(j["tee"], "sev-snp");
@@ -106,7 +106,7 @@ TEST(Cli, SimulatedEvidenceVerifiesOnlyWithItsRoot) {
   for (const auto& c : j["checks"]) EXPECT_TRUE(c["ok"].get<bool>()) << c.dump();
 
   const fs::path& d = Sim();
-  Run untrusted = Veritee("verify " + (d / "report.bin").string() + " --cert " +
+  RunResult untrusted = Veritee("verify " + (d / "report.bin").string() + " --cert " +
                           (d / "vcek.pem").string() + " --cert " +
                           (d / "cert_chain.pem").string() + " --json");
   EXPECT_EQ(untrusted.rc, 1);
@@ -114,7 +114,7 @@ TEST(Cli, SimulatedEvidenceVerifiesOnlyWithItsRoot) {
   EXPECT_EQ(u["verdict"], "rejected");
   EXPECT_NE(u["reason"].get<std::string>().find("certificate_chain"), std::string::npos);
 
-  Run human = Veritee("verify " + SimArgs() + " --expect report_data=ffff");
+  RunResult human = Veritee("verify " + SimArgs() + " --expect report_data=ffff");
   EXPECT_EQ(human.rc, 1);
   EXPECT_NE(human.out.find("✗ expect_report_data"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("verdict: REJECTED"), std::string::npos);
@@ -129,15 +129,15 @@ TEST(Cli, HostileEvidenceIsRejectedWithAReason) {
     const char* reason;
   } cases[] = {
       {"empty", "", "unrecognised evidence"},
-      {"truncated", report.substr(0, 1000), "truncated"},
-      {"trailing_zero", report + std::string(1, '\0'), "trailing"},
-      {"trailing_junk", report + "x", "trailing"},
+      {"truncated", report.substr(0, 1000), "report is 1000 bytes, need 1184"},
+      {"trailing_zero", report + std::string(1, '\0'), "after the 1184-byte report"},
+      {"trailing_junk", report + "x", "after the 1184-byte report"},
       {"garbage", std::string(5000, '\x7f'), "unrecognised evidence"},
   };
   for (const Case& c : cases) {
     fs::path p = TempDir() / (std::string(c.name) + ".bin");
     Write(p, c.bytes);
-    Run r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
+    RunResult r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
                     " --trust-root " + (Sim() / "ark.pem").string() + " --json");
     EXPECT_EQ(r.rc, 1) << c.name << r.err;
     json j = json::parse(r.out);
@@ -150,7 +150,7 @@ TEST(Cli, HostileEvidenceIsRejectedWithAReason) {
   flipped[0x90] ^= 1;
   fs::path p = TempDir() / "flipped.bin";
   Write(p, flipped);
-  Run r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
+  RunResult r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
                   " --cert " + (Sim() / "cert_chain.pem").string() + " --trust-root " +
                   (Sim() / "ark.pem").string());
   EXPECT_EQ(r.rc, 1);
@@ -167,20 +167,20 @@ TEST(Cli, EvidenceAsHexOrBase64) {
   }
   fs::path p = TempDir() / "report.hex";
   Write(p, hex + "\n");
-  Run r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
+  RunResult r = Veritee("verify " + p.string() + " --cert " + (Sim() / "vcek.pem").string() +
                   " --cert " + (Sim() / "cert_chain.pem").string() + " --trust-root " +
                   (Sim() / "ark.pem").string());
   EXPECT_EQ(r.rc, 0) << r.out;
 }
 
 TEST(Cli, InspectShowsDecodedFields) {
-  Run r = Veritee("inspect " + (Sim() / "report.bin").string());
+  RunResult r = Veritee("inspect " + (Sim() / "report.bin").string());
   ASSERT_EQ(r.rc, 0) << r.err;
   for (const char* field : {"measurement", "reported_tcb", "smt_allowed", "microcode",
                             "chip_id", "signing_key"}) {
     EXPECT_NE(r.out.find(field), std::string::npos) << field;
   }
-  Run j = Veritee("inspect --json " + (Sim() / "report.bin").string());
+  RunResult j = Veritee("inspect --json " + (Sim() / "report.bin").string());
   ASSERT_EQ(j.rc, 0);
   EXPECT_EQ(json::parse(j.out)["claims"]["version"], 3);
 }
@@ -188,12 +188,12 @@ TEST(Cli, InspectShowsDecodedFields) {
 TEST(Cli, PolicyFileAndNamedOptions) {
   fs::path policy = TempDir() / "policy.json";
   Write(policy, R"({"sev-snp": {"vmpl": 0, "min_tcb": {"bootloader": 4, "tee": 0, "snp": 25, "microcode": 0}}})");
-  Run low = Veritee("verify " + SimArgs() + " --policy " + policy.string() + " --json");
+  RunResult low = Veritee("verify " + SimArgs() + " --policy " + policy.string() + " --json");
   EXPECT_EQ(low.rc, 1);
   EXPECT_NE(json::parse(low.out)["reason"].get<std::string>().find("min_current_tcb"),
             std::string::npos);
   Write(policy, R"({"sev-snp": {"vmpl": 0, "bogus": 1}})");
-  Run bad = Veritee("verify " + SimArgs() + " --policy " + policy.string());
+  RunResult bad = Veritee("verify " + SimArgs() + " --policy " + policy.string());
   EXPECT_EQ(bad.rc, 2);
   EXPECT_NE(bad.err.find("sev-snp.bogus"), std::string::npos) << bad.err;
   EXPECT_EQ(Veritee("verify " + SimArgs() + " --vmpl 1").rc, 1);
@@ -208,14 +208,14 @@ TEST(Cli, DebugGuestNeedsAllowDebug) {
   std::string args = (d / "report.bin").string() + " --cert " + (d / "vcek.pem").string() +
                      " --cert " + (d / "cert_chain.pem").string() + " --trust-root " +
                      (d / "ark.pem").string();
-  Run strict = Veritee("verify " + args + " --json");
+  RunResult strict = Veritee("verify " + args + " --json");
   EXPECT_EQ(strict.rc, 1);
   EXPECT_NE(json::parse(strict.out)["reason"].get<std::string>().find("debug"), std::string::npos);
   EXPECT_EQ(Veritee("verify " + args + " --allow-debug").rc, 0);
 }
 
 TEST(Cli, BenchPrintsVerificationsPerSecondLast) {
-  Run r = Veritee("bench verify " + SimArgs() + " --seconds 0.2");
+  RunResult r = Veritee("bench verify " + SimArgs() + " --seconds 0.2");
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string out = r.out;
   while (!out.empty() && out.back() == '\n') out.pop_back();
