@@ -35,6 +35,7 @@ constexpr UnixTime kNow = 1767225600;  // 2026-01-01T00:00:00Z
 struct Pki {
   SnpSimulator sim;
   std::shared_ptr<EVP_PKEY> ark_key;
+  std::shared_ptr<EVP_PKEY> ask_key;
 };
 
 std::unique_ptr<Pki> MakePki(Product product, int bits) {
@@ -47,13 +48,18 @@ std::unique_ptr<Pki> MakePki(Product product, int bits) {
   const std::string dir = ::testing::TempDir() + "/snp_pki_" +
                           std::string(ProductName(product)) + "_" + std::to_string(bits);
   EXPECT_TRUE(sim->Save(dir).has_value());
-  auto pem = ReadFile(dir + "/keys/ark.key.pem");
-  EXPECT_TRUE(pem.has_value());
-  auto key = ParsePrivateKeyPem(*pem);
-  EXPECT_TRUE(key.has_value());
+  auto load = [&](const std::string& name) {
+    auto pem = ReadFile(dir + "/keys/" + name + ".key.pem");
+    EXPECT_TRUE(pem.has_value());
+    auto key = ParsePrivateKeyPem(*pem);
+    EXPECT_TRUE(key.has_value());
+    return ShareKey(std::move(*key));
+  };
+  auto ark_key = load("ark");
+  auto ask_key = load("ask");
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
-  return std::make_unique<Pki>(Pki{std::move(*sim), ShareKey(std::move(*key))});
+  return std::make_unique<Pki>(Pki{std::move(*sim), ark_key, ask_key});
 }
 
 TcbParts DefaultTcb(Product p) {
@@ -558,6 +564,38 @@ TEST_F(SnpVerifierTest, MaskedChipIdNonZeroRejected) {
   r.key_info = 2;  // MASK_CHIP_KEY, but CHIP_ID left in place
   Verification v = verifier_.Verify(Sign(s, r, vek), Inputs(s, vek));
   ExpectRejectedAt(v, "vek_hwid", "MASK_CHIP_KEY is set but CHIP_ID is not zero");
+}
+
+TEST_F(SnpVerifierTest, ReservedTcbBitsRejected) {
+  // The parser keeps TCB values raw (their layout depends on the product); the verifier,
+  // knowing the product, rejects a reserved byte. Here CURRENT_TCB byte 2 on Milan.
+  const SnpSimulator& s = sim(Product::kMilan);
+  SnpVekSpec spec = Spec(Product::kMilan);
+  SnpVek vek = Vek(s, spec);
+  Report r = BaseReport(s, 3, spec);
+  r.current_tcb |= uint64_t{1} << 16;
+  ExpectRejectedAt(verifier_.Verify(Sign(s, r, vek), Inputs(s, vek)), "tcb_reserved",
+                   "reserved TCB_VERSION bits set: 0x0000000000010000");
+}
+
+TEST_F(SnpVerifierTest, VekKeyMustBeP384) {
+  // A VCEK with AMD's extensions and a P-256 key, properly issued by the ASK.
+  const Pki& p = pki(Product::kMilan);
+  SnpVekSpec spec = Spec(Product::kMilan);
+  SnpVek model = Vek(p.sim, spec);
+  auto key = GenerateEcKey("P-256");
+  ASSERT_TRUE(key.has_value());
+  CertSpec cs;
+  cs.subject = {{"O", std::string(sim::kSimulatorOrganisation)}, {"CN", "SEV-VCEK"}};
+  cs.not_before = model.cert.NotBefore();
+  cs.not_after = model.cert.NotAfter();
+  cs.extensions = model.cert.Extensions();
+  auto cert = IssueCertificate(cs, key->get(), &p.sim.ask(), p.ask_key.get());
+  ASSERT_TRUE(cert.has_value()) << cert.error().ToString();
+  SnpVek p256{*cert, ShareKey(std::move(*key))};
+  Bytes report = Sign(p.sim, BaseReport(p.sim, 3, spec), p256);
+  ExpectRejectedAt(verifier_.Verify(report, Inputs(p.sim, p256)), "vek_key",
+                   "the VCEK key is EC P-256, not EC P-384");
 }
 
 TEST_F(SnpVerifierTest, MalformedReportFailsParse) {
