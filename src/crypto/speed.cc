@@ -1,51 +1,41 @@
 #include "crypto/speed.h"
 
-#include <atomic>
-#include <chrono>
-#include <thread>
-#include <vector>
-
 #include "crypto/digest.h"
 #include "crypto/keys.h"
 
 namespace veritee {
 
-Result<double> RawEcdsaP384VerifiesPerSecond(double seconds, int threads) {
-  VT_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateEcKey("P-384"));
-  const Bytes msg(672, 0x5a);
-  auto digest = Sha384(msg);
-  VT_ASSIGN_OR_RETURN(Bytes sig, SignEcdsaDigest(key.get(), digest));
-  std::atomic<bool> failed{false};
-  std::vector<uint64_t> counts(static_cast<size_t>(threads), 0);
-  auto worker = [&](size_t index) {
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) {
-      failed = true;
-      return;
+struct RawEcdsaP384Bench::State {
+  EvpPkeyPtr key;
+  EvpPkeyCtxPtr ctx;
+  std::array<uint8_t, 48> digest{};
+  Bytes sig;
+};
+
+RawEcdsaP384Bench::RawEcdsaP384Bench(std::unique_ptr<State> state) : state_(std::move(state)) {}
+RawEcdsaP384Bench::~RawEcdsaP384Bench() = default;
+
+Result<std::unique_ptr<RawEcdsaP384Bench>> RawEcdsaP384Bench::Create() {
+  auto s = std::make_unique<State>();
+  VT_ASSIGN_OR_RETURN(s->key, GenerateEcKey("P-384"));
+  s->digest = Sha384(Bytes(672, 0x5a));
+  VT_ASSIGN_OR_RETURN(s->sig, SignEcdsaDigest(s->key.get(), s->digest));
+  s->ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, s->key.get(), nullptr));
+  if (!s->ctx || EVP_PKEY_verify_init(s->ctx.get()) != 1) {
+    return OpenSslFailure(ErrorCode::kCrypto, "raw ECDSA P-384 benchmark");
+  }
+  return std::unique_ptr<RawEcdsaP384Bench>(new RawEcdsaP384Bench(std::move(s)));
+}
+
+bool RawEcdsaP384Bench::Run(uint64_t n) {
+  State& s = *state_;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (EVP_PKEY_verify(s.ctx.get(), s.sig.data(), s.sig.size(), s.digest.data(),
+                        s.digest.size()) != 1) {
+      return false;
     }
-    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    uint64_t n = 0;
-    while (std::chrono::steady_clock::now() < end) {
-      for (int i = 0; i < 16; ++i) {
-        if (EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), digest.data(), digest.size()) != 1) {
-          failed = true;
-          return;
-        }
-      }
-      n += 16;
-    }
-    counts[index] = n;
-  };
-  auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker, static_cast<size_t>(t));
-  for (auto& th : pool) th.join();
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (failed) return OpenSslFailure(ErrorCode::kCrypto, "raw ECDSA P-384 benchmark");
-  uint64_t total = 0;
-  for (uint64_t c : counts) total += c;
-  return static_cast<double>(total) / elapsed;
+  }
+  return true;
 }
 
 }  // namespace veritee

@@ -4,11 +4,25 @@
 // same machine in the same run.
 #pragma once
 
+#include <memory>
+
 #include "base/result.h"
 
 namespace veritee {
 
-// Verifications per second over about `seconds`, on each of `threads` threads (summed).
-Result<double> RawEcdsaP384VerifiesPerSecond(double seconds, int threads);
+class RawEcdsaP384Bench {
+ public:
+  // Generates a key and a signature; one instance per thread.
+  static Result<std::unique_ptr<RawEcdsaP384Bench>> Create();
+  ~RawEcdsaP384Bench();
+
+  // Verifies `n` times; false if a verification failed (it never should).
+  bool Run(uint64_t n);
+
+ private:
+  struct State;
+  explicit RawEcdsaP384Bench(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace veritee

@@ -20,6 +20,9 @@ struct SnpVerifier::CachedChain {
   std::string anchor_name;
   Result<AmdExtensions> extensions = AmdExtensions{};
   std::string curve_error;  // non-empty when the VEK key is not EC P-384
+  std::string vek_description;
+  std::string chain_description;
+  Json certificates;  // collateral entries of the three certificates
 };
 
 namespace {
@@ -321,6 +324,15 @@ Result<std::shared_ptr<const SnpVerifier::CachedChain>> SnpVerifier::Chain(
   raw.reserve(exts.size());
   for (const CertExtension& e : exts) raw.push_back(RawExtension{e.oid, e.value});
   entry->extensions = ParseAmdExtensions(raw);
+  entry->vek_description = vek.Describe();
+  entry->chain_description = std::string(vlek ? "VLEK" : "VCEK") + " → " + chain[1].SubjectCn() +
+                             " → " + entry->anchor_name + " (RSASSA-PSS signatures verified)";
+  entry->certificates = Json{{"vek", CertJson(chain[0])},
+                             {"intermediate", CertJson(chain[1])},
+                             {"root", CertJson(chain[2])}};
+  if (entry->extensions && entry->extensions->product_name) {
+    entry->certificates["vek"]["product_name"] = *entry->extensions->product_name;
+  }
   entry->chain = std::move(chain);
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -357,13 +369,13 @@ Verification SnpVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   v.Add("signing_key", true, std::string("signed with the ") + vek_name);
 
   const Certificate* vek = FindVek(in.certs, vlek);
-  if (!v.Add("vek_certificate", vek != nullptr,
-             vek != nullptr ? vek->Describe()
-                            : std::string("no ") + vek_name +
-                                  " certificate given (pass it with --cert)")) {
+  if (vek == nullptr) {
+    v.Add("vek_certificate", false,
+          std::string("no ") + vek_name + " certificate given (pass it with --cert)");
     return v;
   }
   auto chain = Chain(*vek, vlek, in);
+  v.Add("vek_certificate", true, chain ? (*chain)->vek_description : vek->Describe());
   if (!chain) {
     v.Add("certificate_chain", false,
           chain.error().ToString() + "; trusted roots are the built-in AMD ARKs" +
@@ -375,9 +387,7 @@ Verification SnpVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   const CachedChain& cc = **chain;
   v.simulated = !cc.builtin_anchor;
   v.trust_anchor = cc.anchor_name;
-  v.Add("certificate_chain", true,
-        std::string(vek_name) + " → " + cc.chain[1].SubjectCn() + " → " + cc.anchor_name +
-            " (RSASSA-PSS signatures verified)");
+  v.Add("certificate_chain", true, cc.chain_description);
   if (!v.Add("vek_key", cc.curve_error.empty(),
              cc.curve_error.empty() ? std::string(vek_name) + " key is EC P-384" : cc.curve_error)) {
     return v;
@@ -511,12 +521,9 @@ Verification SnpVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
 
   v.claims = ReportClaims(r, product);
   v.claims["product"] = std::string(ProductName(product));
-  v.collateral = Json{{"vek", CertJson(cc.chain[0])},
-                      {"intermediate", CertJson(cc.chain[1])},
-                      {"root", CertJson(cc.chain[2])},
-                      {"crls", crls},
-                      {"verification_time", FormatTime(in.at)}};
-  if (ext.product_name) v.collateral["vek"]["product_name"] = *ext.product_name;
+  v.collateral = cc.certificates;
+  v.collateral["crls"] = std::move(crls);
+  v.collateral["verification_time"] = FormatTime(in.at);
   v.MarkComplete();
   return v;
 }
