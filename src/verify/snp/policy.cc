@@ -189,6 +189,9 @@ Result<TcbParts> ParseTcbSpec(std::string_view spec) {
   while (!spec.empty()) {
     size_t comma = spec.find(',');
     std::string_view item = spec.substr(0, comma);
+    if (comma != std::string_view::npos && comma + 1 == spec.size()) {
+      return MakeError(ErrorCode::kInvalidArgument, "TCB spec ends with a comma");
+    }
     spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
     size_t eq = item.find('=');
     if (eq == std::string_view::npos) {

@@ -129,7 +129,11 @@ void Validate(Verification& v, const Report& r, Product product, const Validatio
   }
   for (const auto& [name, want] : o.expect) {
     ByteSpan actual = ExpectedField(r, name);
-    bool ok = MatchesExpected(actual, want, name == "report_data");
+    if (actual.empty()) {
+      v.Add("expect_" + name, false, "'" + name + "' is not an SEV-SNP field");
+      continue;
+    }
+    bool ok = !want.empty() && MatchesExpected(actual, want, name == "report_data");
     v.Add("expect_" + name, ok,
           ok ? name + " matches" : name + " is " + ToHex(actual) + ", expected " + ToHex(want));
   }
@@ -296,6 +300,14 @@ Result<std::shared_ptr<const SnpVerifier::CachedChain>> SnpVerifier::Chain(
                          " → ARK, got a chain of " + std::to_string(chain.size()) +
                          " certificates");
   }
+  // AMD signs every VEK, ASK and ASVK with RSASSA-PSS (SHA-384, MGF1-SHA-384, salt 48);
+  // OpenSSL checked the signatures, this checks that they are of that kind.
+  for (size_t i = 0; i + 1 < chain.size(); ++i) {
+    if (X509_get_signature_nid(chain[i].get()) != NID_rsassaPss) {
+      return MakeError(ErrorCode::kChainInvalid,
+                       chain[i].SubjectCn() + " is not signed with RSASSA-PSS, as AMD signs");
+    }
+  }
   // A VCEK must be issued by an ASK ("SEV-<Product>"), a VLEK by an ASVK ("SEV-VLEK-...").
   const std::string issuer = chain[1].SubjectCn();
   bool issuer_is_asvk = issuer.rfind("SEV-VLEK-", 0) == 0;
@@ -336,6 +348,9 @@ Result<std::shared_ptr<const SnpVerifier::CachedChain>> SnpVerifier::Chain(
   entry->chain = std::move(chain);
 
   std::lock_guard<std::mutex> lock(mu_);
+  // Bounded: a long-running verifier sees many VEKs; dropping the whole cache when it is
+  // full is simple and only costs a rebuild per chain.
+  if (cache_.size() >= kMaxCachedChains) cache_.clear();
   auto [it, inserted] = cache_.emplace(std::move(key), std::move(entry));
   (void)inserted;
   return it->second;

@@ -32,6 +32,7 @@ class SnpVerifier {
   Verification Verify(ByteSpan report, const VerifyInputs& inputs);
 
   size_t cached_chains() const;
+  static constexpr size_t kMaxCachedChains = 4096;
 
  private:
   struct CachedChain;

@@ -7,6 +7,7 @@
 #include "verify/snp/verifier.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <functional>
@@ -38,16 +39,31 @@ struct Pki {
   std::shared_ptr<EVP_PKEY> ask_key;
 };
 
+// PKIs are cached under the build tree, so the many test processes CTest starts share one
+// key generation per product (written to a temporary folder, then renamed into place).
 std::unique_ptr<Pki> MakePki(Product product, int bits) {
-  auto sim = SnpSimulator::Create(product, kNow, bits);
-  if (!sim) {
-    ADD_FAILURE() << sim.error().ToString();
-    return nullptr;
-  }
-  // The simulator keeps its keys private; Save() is the supported way to get them out.
-  const std::string dir = ::testing::TempDir() + "/snp_pki_" +
+  namespace fs = std::filesystem;
+  const std::string dir = std::string(VERITEE_BINARY_DIR) + "/test-pki/snp_" +
                           std::string(ProductName(product)) + "_" + std::to_string(bits);
-  EXPECT_TRUE(sim->Save(dir).has_value());
+  auto sim = SnpSimulator::Load(dir);
+  if (!sim) {
+    auto created = SnpSimulator::Create(product, kNow, bits);
+    if (!created) {
+      ADD_FAILURE() << created.error().ToString();
+      return nullptr;
+    }
+    const std::string tmp = dir + ".tmp." + std::to_string(::getpid());
+    EXPECT_TRUE(created->Save(tmp).has_value());
+    std::error_code ec;
+    fs::rename(tmp, dir, ec);  // loses the race harmlessly when another process won it
+    fs::remove_all(tmp, ec);
+    sim = SnpSimulator::Load(dir);
+    if (!sim) {
+      ADD_FAILURE() << sim.error().ToString();
+      return nullptr;
+    }
+  }
+  // The simulator keeps its keys private; its saved folder is the supported way out.
   auto load = [&](const std::string& name) {
     auto pem = ReadFile(dir + "/keys/" + name + ".key.pem");
     EXPECT_TRUE(pem.has_value());
@@ -57,8 +73,6 @@ std::unique_ptr<Pki> MakePki(Product product, int bits) {
   };
   auto ark_key = load("ark");
   auto ask_key = load("ask");
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
   return std::make_unique<Pki>(Pki{std::move(*sim), ark_key, ask_key});
 }
 
@@ -130,12 +144,13 @@ class SnpVerifierTest : public ::testing::Test {
   static void SetUpTestSuite() {
     if (pkis_ != nullptr) return;
     pkis_ = new std::map<Product, std::unique_ptr<Pki>>();
-    for (Product p : {Product::kMilan, Product::kGenoa, Product::kTurin}) {
-      (*pkis_)[p] = MakePki(p, 2048);
-    }
   }
 
-  static const Pki& pki(Product p) { return *pkis_->at(p); }
+  static const Pki& pki(Product p) {
+    auto& slot = (*pkis_)[p];
+    if (!slot) slot = MakePki(p, 2048);
+    return *slot;
+  }
   static const SnpSimulator& sim(Product p) { return pki(p).sim; }
 
   static SnpVekSpec Spec(Product p, bool vlek = false) {
