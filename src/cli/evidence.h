@@ -5,23 +5,20 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "cli/format.h"
 
 namespace veritee::cli {
 
-enum class EvidenceFormat { kUnknown, kSnpReport };
-
 struct Evidence {
   std::string path;
-  Bytes bytes;  // decoded
-  EvidenceFormat format = EvidenceFormat::kUnknown;
+  Bytes bytes;                        // decoded
+  FormatHandler* handler = nullptr;   // nullptr: unrecognised
 };
 
 // kIo when the file cannot be read (exit 2); never fails on content: an unrecognised
 // format is reported by the caller as a rejection (exit 1).
 Result<Evidence> LoadEvidence(const std::string& path);
 
-// "sev-snp", or "unknown".
-std::string_view TeeName(EvidenceFormat format);
 // Why the bytes are not recognised, for the rejection message.
 std::string UnrecognisedReason(const Evidence& evidence);
 

@@ -13,9 +13,6 @@
 #include "cli/render.h"
 #include "cli/verify_flags.h"
 #include "crypto/speed.h"
-#include "parse/snp/report.h"
-#include "parse/snp/report_claims.h"
-#include "verify/snp/verifier.h"
 
 namespace veritee::cli {
 namespace {
@@ -25,10 +22,10 @@ int UsageError(const Error& e) {
   return 2;
 }
 
-// Verification of one evidence file: a rejection (never an Error) for bad content.
-Verification VerifyEvidence(snp::SnpVerifier& verifier, const Evidence& e,
-                            const snp::VerifyInputs& in) {
-  if (e.format == EvidenceFormat::kSnpReport) return verifier.Verify(e.bytes, in);
+// Verification of one evidence file: a rejection (never an Error) for bad content; an
+// Error only for a usage problem of the format's options.
+Result<Verification> VerifyEvidence(const Evidence& e, const VerifyRequest& request) {
+  if (e.handler != nullptr) return e.handler->Verify(e.bytes, request);
   Verification v{"unknown"};
   v.Add("format", false, UnrecognisedReason(e));
   return v;
@@ -43,35 +40,27 @@ struct InspectArgs {
 int RunInspect(const InspectArgs& a) {
   auto e = LoadEvidence(a.path);
   if (!e) return UsageError(e.error());
-  if (e->format != EvidenceFormat::kSnpReport) {
+  if (e->handler == nullptr) {
     std::cerr << "veritee: " << UnrecognisedReason(*e) << "\n";
     return 1;
   }
-  auto report = snp::ParseReport(e->bytes);
-  if (!report) {
-    std::cerr << "veritee: " << a.path << ": not a valid SEV-SNP report: "
-              << report.error().ToString() << "\n";
+  auto out = e->handler->Inspect(e->bytes, a.product);
+  if (!out) {
+    if (out.error().code == ErrorCode::kInvalidArgument) return UsageError(out.error());
+    std::cerr << "veritee: " << a.path << ": not valid " << e->handler->tee()
+              << " evidence: " << out.error().ToString() << "\n";
     return 1;
   }
-  snp::Product product = snp::ProductFromReport(*report);
-  if (!a.product.empty()) product = snp::ProductFromName(a.product);
-  Json claims = snp::ReportClaims(*report, product);
-  Json out = Json{{"tee", "sev-snp"}, {"format", "ATTESTATION_REPORT"}, {"claims", claims}};
-  out["signature"] = Json{{"r", ToHex(report->signature_r)}, {"s", ToHex(report->signature_s)}};
-  if (product == snp::Product::kUnknown) {
-    out["note"] =
-        "version 2 reports do not name their product; TCB values are shown in the Milan/Genoa "
-        "layout (pass --product turin for Turin)";
-  }
   if (a.json) {
-    std::cout << out.dump(2) << "\n";
-  } else {
-    std::cout << a.path << ": AMD SEV-SNP attestation report (not verified; use veritee verify)\n";
-    PrintTree(std::cout, out["claims"], 1);
-    std::cout << "  signature (ECDSA P-384, little-endian):\n    r: " << out["signature"]["r"].get<std::string>()
-              << "\n    s: " << out["signature"]["s"].get<std::string>() << "\n";
-    if (out.contains("note")) std::cout << "note: " << out["note"].get<std::string>() << "\n";
+    std::cout << out->dump(2) << "\n";
+    return 0;
   }
+  std::cout << a.path << ": " << (*out)["format"].get<std::string>()
+            << " (decoded, not verified: use veritee verify)\n";
+  Json rest = *out;
+  rest.erase("format");
+  rest.erase("tee");
+  PrintTree(std::cout, rest, 1);
   return 0;
 }
 
@@ -84,10 +73,11 @@ struct VerifyArgs {
 int RunVerify(const VerifyArgs& a) {
   auto e = LoadEvidence(a.path);
   if (!e) return UsageError(e.error());
-  auto in = BuildSnpInputs(a.flags);
+  auto in = BuildRequest(a.flags);
   if (!in) return UsageError(in.error());
-  snp::SnpVerifier verifier;
-  Verification v = VerifyEvidence(verifier, *e, *in);
+  auto result = VerifyEvidence(*e, *in);
+  if (!result) return UsageError(result.error());
+  const Verification& v = *result;
   if (a.json) {
     std::cout << v.ToJson().dump(2) << "\n";
   } else {
@@ -111,10 +101,11 @@ int RunBench(const BenchArgs& a) {
   }
   auto e = LoadEvidence(a.path);
   if (!e) return UsageError(e.error());
-  auto in = BuildSnpInputs(a.flags);
+  auto in = BuildRequest(a.flags);
   if (!in) return UsageError(in.error());
-  snp::SnpVerifier verifier;
-  Verification first = VerifyEvidence(verifier, *e, *in);
+  auto checked = VerifyEvidence(*e, *in);
+  if (!checked) return UsageError(checked.error());
+  const Verification& first = *checked;
   if (!a.json) {
     std::cout << "evidence: " << a.path << " (" << first.tee() << ")\n"
               << "verdict: " << (first.accepted() ? "accepted" : "rejected — " + first.reason())
@@ -145,8 +136,8 @@ int RunBench(const BenchArgs& a) {
       auto s0 = Clock::now();
       do {
         // Every iteration runs the whole verification, signature included.
-        Verification v = VerifyEvidence(verifier, *e, *in);
-        if (v.accepted() != expected) mismatch = true;
+        auto v = VerifyEvidence(*e, *in);
+        if (!v || v->accepted() != expected) mismatch = true;
         ++t.verify;
       } while (Clock::now() - s0 < slice);
       auto s1 = Clock::now();

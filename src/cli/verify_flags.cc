@@ -1,5 +1,9 @@
 #include "cli/verify_flags.h"
 
+#include <map>
+
+#include "cli/format.h"
+
 #include "base/encoding.h"
 #include "base/file.h"
 #include "parse/snp/cert_table.h"
@@ -7,8 +11,6 @@
 #include "verify/snp/policy.h"
 
 namespace veritee::cli {
-namespace {
-
 // Splits "a,b" list items given once or repeated.
 std::vector<std::string> SplitAll(const std::vector<std::string>& items) {
   std::vector<std::string> out;
@@ -50,34 +52,6 @@ Result<std::vector<Certificate>> LoadCerts(const std::string& path) {
   return certs;
 }
 
-Result<uint64_t> FlagMask(const std::vector<std::string>& names, bool policy,
-                          const std::string& option) {
-  uint64_t mask = 0;
-  for (const std::string& name : SplitAll(names)) {
-    auto bit = policy ? snp::PolicyMaskByName(name)
-                      : snp::PlatformInfoMaskByName(name, snp::Product::kTurin);
-    if (!bit) return tl::unexpected(WithOption(bit.error(), option));
-    mask |= *bit;
-  }
-  return mask;
-}
-
-Result<std::vector<Bytes>> Digests(const std::vector<std::string>& hexes,
-                                   const std::string& option) {
-  std::vector<Bytes> out;
-  for (const std::string& hex : hexes) {
-    auto bytes = FromHex(hex);
-    if (!bytes || bytes->size() != 48) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       option + ": expected 96 hex digits (a SHA-384 digest), got '" + hex + "'");
-    }
-    out.push_back(std::move(*bytes));
-  }
-  return out;
-}
-
-}  // namespace
-
 void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f) {
   cmd.add_option("--cert", f.certs,
                  "certificate sent with the evidence (VCEK/VLEK, ASK, ARK…), PEM, DER or an "
@@ -94,6 +68,12 @@ void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f) {
                  "repeatable");
   cmd.add_option("--policy", f.policy, "policy JSON file (every option below has a key there)");
   cmd.add_flag("--allow-debug", f.allow_debug, "accept evidence from debuggable guests");
+  auto* parts = "Evidence in several parts";
+  cmd.add_option("--signature", f.signature, "TPM: the quote signature (tpm2_quote -s)")->group(parts);
+  cmd.add_option("--ak", f.ak, "TPM: the attestation key, TPM2B_PUBLIC or PEM")->group(parts);
+  cmd.add_option("--pcrs", f.pcrs, "TPM: PCR values (tpm2_quote -o)")->group(parts);
+  cmd.add_option("--event-log", f.event_log, "TPM: the TCG event log")->group(parts);
+  cmd.add_option("--rim", f.rims, "NVIDIA: a reference integrity manifest; repeatable")->group(parts);
   cmd.add_option("--allow-tcb-status", f.allow_tcb_status,
                  "DCAP TCB statuses accepted besides UpToDate (no effect on SEV-SNP)");
   auto* snp = "SEV-SNP validation";
@@ -144,8 +124,9 @@ void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f) {
       ->group(snp);
 }
 
-Result<snp::VerifyInputs> BuildSnpInputs(const VerifyFlags& f) {
-  snp::VerifyInputs in;
+Result<VerifyRequest> BuildRequest(const VerifyFlags& f) {
+  VerifyRequest in;
+  in.flags = &f;
   if (f.at.empty()) {
     in.at = SystemClock().Now();
   } else {
@@ -167,84 +148,19 @@ Result<snp::VerifyInputs> BuildSnpInputs(const VerifyFlags& f) {
     if (!crl) return tl::unexpected(WithOption(crl.error(), path));
     in.crls.push_back(std::move(*crl));
   }
-  snp::ValidationOptions& o = in.validation;
-  if (!f.policy.empty()) {
-    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
-    auto st = snp::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), o);
-    if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
-  }
+  return in;
+}
+
+Result<std::map<std::string, std::string>> SplitExpects(const VerifyFlags& f) {
+  std::map<std::string, std::string> out;
   for (const std::string& e : f.expects) {
     size_t eq = e.find('=');
-    if (eq == std::string::npos) {
+    if (eq == std::string::npos || eq == 0) {
       return MakeError(ErrorCode::kInvalidArgument, "--expect wants NAME=HEX, got '" + e + "'");
     }
-    auto value = snp::ParseExpectValue(e.substr(0, eq), e.substr(eq + 1));
-    if (!value) return tl::unexpected(WithOption(value.error(), "--expect"));
-    o.expect[e.substr(0, eq)] = std::move(*value);
+    out[e.substr(0, eq)] = e.substr(eq + 1);
   }
-  if (f.allow_debug) o.allow_debug = true;
-  if (f.require_crl) o.require_crl = true;
-  if (f.allow_stale_crl) o.allow_stale_crl = true;
-  if (f.forbid_unknown_platform_bits) o.forbid_unknown_platform_bits = true;
-  if (f.forbid_provisional_firmware) o.forbid_provisional_firmware = true;
-  if (f.require_id_block) o.require_id_block = true;
-  if (f.require_author_key) o.require_author_key = true;
-  if (!f.product.empty()) {
-    auto p = snp::ParseProduct(f.product);
-    if (!p) return tl::unexpected(WithOption(p.error(), "--product"));
-    o.product = *p;
-  }
-  if (f.min_guest_svn >= 0) {
-    if (f.min_guest_svn > 0xffffffffLL) {
-      return MakeError(ErrorCode::kInvalidArgument, "--min-guest-svn is a 32-bit value");
-    }
-    o.min_guest_svn = static_cast<uint32_t>(f.min_guest_svn);
-  }
-  if (f.vmpl >= 0) {
-    if (f.vmpl > 3) return MakeError(ErrorCode::kInvalidArgument, "--vmpl is 0..3");
-    o.vmpl = static_cast<uint32_t>(f.vmpl);
-  }
-  if (f.min_build >= 0) {
-    if (f.min_build > 255) return MakeError(ErrorCode::kInvalidArgument, "--min-build is 0..255");
-    o.min_build = static_cast<uint8_t>(f.min_build);
-  }
-  auto tcb = [](const std::string& text, const char* option,
-                std::optional<snp::TcbParts>& into) -> Status {
-    if (text.empty()) return Ok();
-    auto t = snp::ParseTcbSpec(text);
-    if (!t) return tl::unexpected(WithOption(t.error(), option));
-    into = *t;
-    return Ok();
-  };
-  VT_RETURN_IF_ERROR(tcb(f.min_tcb, "--min-tcb", o.min_tcb));
-  VT_RETURN_IF_ERROR(tcb(f.min_launch_tcb, "--min-launch-tcb", o.min_launch_tcb));
-  auto version = [](const std::string& text, const char* option,
-                    std::optional<snp::FirmwareVersion>& into) -> Status {
-    if (text.empty()) return Ok();
-    auto v = snp::ParseFirmwareVersion(text);
-    if (!v) return tl::unexpected(WithOption(v.error(), option));
-    into = *v;
-    return Ok();
-  };
-  VT_RETURN_IF_ERROR(version(f.min_abi, "--min-abi", o.min_abi));
-  VT_RETURN_IF_ERROR(version(f.min_firmware, "--min-firmware", o.min_firmware));
-  VT_ASSIGN_OR_RETURN(uint64_t rp, FlagMask(f.require_policy, true, "--require-policy"));
-  VT_ASSIGN_OR_RETURN(uint64_t fp, FlagMask(f.forbid_policy, true, "--forbid-policy"));
-  VT_ASSIGN_OR_RETURN(uint64_t rq, FlagMask(f.require_platform, false, "--require-platform"));
-  VT_ASSIGN_OR_RETURN(uint64_t fq, FlagMask(f.forbid_platform, false, "--forbid-platform"));
-  o.require_policy |= rp;
-  o.forbid_policy |= fp;
-  o.require_platform |= rq;
-  o.forbid_platform |= fq;
-  if ((o.require_policy & o.forbid_policy) != 0 || (o.require_platform & o.forbid_platform) != 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "a flag is both required and forbidden");
-  }
-  VT_ASSIGN_OR_RETURN(auto ids, Digests(f.trusted_id_keys, "--trusted-id-key"));
-  VT_ASSIGN_OR_RETURN(auto authors, Digests(f.trusted_author_keys, "--trusted-author-key"));
-  o.trusted_id_keys.insert(o.trusted_id_keys.end(), ids.begin(), ids.end());
-  o.trusted_author_keys.insert(o.trusted_author_keys.end(), authors.begin(), authors.end());
-  return in;
+  return out;
 }
 
 }  // namespace veritee::cli

@@ -2,12 +2,13 @@
 // into verifier inputs.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "verify/snp/options.h"
+#include "crypto/x509.h"
 
 namespace veritee::cli {
 
@@ -17,6 +18,8 @@ struct VerifyFlags {
   std::vector<std::string> require_policy, forbid_policy, require_platform, forbid_platform;
   std::vector<std::string> trusted_id_keys, trusted_author_keys;
   std::string allow_tcb_status;
+  std::string signature, ak, pcrs, event_log;  // TPM parts
+  std::vector<std::string> rims;               // NVIDIA reference integrity manifests
   int64_t min_guest_svn = -1, vmpl = -1, min_build = -1;
   bool allow_debug = false, require_crl = false, allow_stale_crl = false;
   bool forbid_unknown_platform_bits = false, forbid_provisional_firmware = false;
@@ -25,8 +28,13 @@ struct VerifyFlags {
 
 void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f);
 
-// Reads every file the flags name and builds the verifier inputs. Errors are usage errors
-// or unreadable files (exit 2).
-Result<snp::VerifyInputs> BuildSnpInputs(const VerifyFlags& f);
+// "a,b" items given once or repeated, split and flattened.
+std::vector<std::string> SplitAll(const std::vector<std::string>& items);
+// Prefixes an error message with the option (or file) it came from.
+Error WithOption(Error e, const std::string& option);
+// Certificates from a PEM/DER file, or from an SEV-SNP certificate table (auxblob).
+Result<std::vector<Certificate>> LoadCerts(const std::string& path);
+// --expect NAME=HEX items as a map (names and values are checked by each format).
+Result<std::map<std::string, std::string>> SplitExpects(const VerifyFlags& f);
 
 }  // namespace veritee::cli

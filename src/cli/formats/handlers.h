@@ -1,0 +1,10 @@
+// Constructors of the format handlers (one per TEE), used by registry.cc only.
+#pragma once
+
+#include "cli/format.h"
+
+namespace veritee::cli {
+
+FormatHandler* NewSnpHandler();
+
+}  // namespace veritee::cli
