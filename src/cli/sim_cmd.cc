@@ -36,10 +36,12 @@ Status HexInto(const std::string& text, const char* option, std::array<uint8_t, 
   return Ok();
 }
 
+// "0x30000" or "30000": a hex u64 of up to 16 digits.
 Result<uint64_t> HexU64Value(const std::string& text, const char* option) {
-  auto bytes = FromHex(text.size() % 2 ? "0" + text : text);
-  if (text.rfind("0x", 0) == 0) bytes = FromHex(text.size() % 2 ? "0" + text.substr(2) : text.substr(2));
-  if (!bytes || bytes->size() > 8) {
+  std::string digits = text.rfind("0x", 0) == 0 ? text.substr(2) : text;
+  if (digits.size() % 2 != 0) digits = "0" + digits;
+  auto bytes = FromHex(digits);
+  if (!bytes || bytes->empty() || bytes->size() > 8) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(option) + ": expected a hex u64");
   }
   uint64_t v = 0;
