@@ -28,6 +28,10 @@ Status CheckKey(ByteSpan key) {
 
 }  // namespace
 
+void SecureWipe(std::span<uint8_t> bytes) {
+  if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
+}
+
 SecretBytes::~SecretBytes() { Wipe(); }
 
 SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 
 #include "base/bytes.h"
@@ -36,6 +37,9 @@ class SecretBytes {
   void Wipe();
   Bytes bytes_;
 };
+
+// Overwrites a buffer that held key material in a way the compiler cannot elide.
+void SecureWipe(std::span<uint8_t> bytes);
 
 inline constexpr size_t kAes256KeySize = 32;
 inline constexpr size_t kGcmNonceSize = 12;
