@@ -4,6 +4,12 @@
 
 namespace veritee::dcap {
 
+std::string Le32Hex(uint32_t v) {
+  std::array<uint8_t, 4> b{};
+  for (size_t i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  return ToHex(b);
+}
+
 std::string Le64Hex(uint64_t v) {
   std::array<uint8_t, 8> b{};
   for (size_t i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
@@ -26,7 +32,7 @@ Json TdAttributesJson(uint64_t a) {
 
 Json SgxReportJson(const SgxReportBody& b) {
   return Json{{"cpu_svn", ToHex(b.cpu_svn)},
-              {"misc_select", HexU64(b.misc_select, 4)},
+              {"misc_select", Le32Hex(b.misc_select)},
               {"isv_ext_prod_id", ToHex(b.isv_ext_prod_id)},
               {"attributes", ToHex(b.attributes)},
               {"attributes_flags", {{"init", (b.flags() & 1) != 0},
@@ -82,7 +88,7 @@ Json QuoteClaims(const Quote& q) {
     out["debug"] = b.debug();
     out["report_data"] = ToHex(b.report_data);
     out["cpu_svn"] = ToHex(b.cpu_svn);
-    out["misc_select"] = HexU64(b.misc_select, 4);
+    out["misc_select"] = Le32Hex(b.misc_select);
     out["config_id"] = ToHex(b.config_id);
     out["config_svn"] = b.config_svn;
     out["isv_ext_prod_id"] = ToHex(b.isv_ext_prod_id);

@@ -1,5 +1,5 @@
 // Normalised claims of a DCAP quote (DESIGN.md "Claim names"): snake_case, lower-case hex,
-// 64-bit attribute words as the 8 bytes they occupy in the quote (little-endian, as Intel's
+// 32- and 64-bit words (MISCSELECT, attributes, XFAM) as the 8 bytes they occupy in the quote (little-endian, as Intel's
 // tools and the test vectors print them), with their known bits decoded by name.
 //
 // TDX: mr_td, rtmr0..rtmr3, mr_seam, mr_signer_seam, seam_attributes, td_attributes, xfam,
@@ -20,8 +20,9 @@ using Json = nlohmann::ordered_json;
 Json QuoteClaims(const Quote& quote);
 // Every field of an SGX report body (the enclave's, or the QE report).
 Json SgxReportJson(const SgxReportBody& body);
-// Hex of a u64 as its 8 little-endian bytes.
+// Hex of a u64 / u32 as its little-endian bytes (quote order).
 std::string Le64Hex(uint64_t v);
+std::string Le32Hex(uint32_t v);
 
 // TDATTRIBUTES bits (TDX module ABI, TD_ATTRIBUTES): 0 DEBUG, 28 SEPT_VE_DISABLE, 30 PKS,
 // 31 KL, 63 PERFMON. Unknown set bits are reported under "unknown_bits".
