@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "base/json_path.h"
 #include "parse/snp/flags.h"
+#include "verify/policy_sections.h"
 
 namespace veritee::snp {
 namespace {
@@ -168,6 +170,8 @@ Status LoadSection(const json& s, ValidationOptions& o) {
       VT_ASSIGN_OR_RETURN(o.require_crl, BoolAt(value, p));
     } else if (key == "allow_stale_crl") {
       VT_ASSIGN_OR_RETURN(o.allow_stale_crl, BoolAt(value, p));
+    } else if (key == kAppraisalKey) {
+      continue;  // the appraisal stage's rules (appraise/policy.h) check it
     } else {
       return KeyError(p, "unknown key");
     }
@@ -286,12 +290,22 @@ Status LoadPolicyText(std::string_view text, ValidationOptions& options) {
   if (!doc.is_object()) return KeyError("(top level)", "a policy is a JSON object");
   for (const auto& [key, value] : doc.items()) {
     if (key == "sev-snp") {
-      VT_RETURN_IF_ERROR(LoadSection(value, options));
-    } else if (key == "version" || key == "description") {
-      continue;
+      Status st = LoadSection(value, options);
+      if (!st) {
+        // Name the line of the offending key, as for syntax errors.
+        Error e = std::move(st).error();
+        if (auto line = JsonPathLine(text, e.field)) {
+          e.message += " (line " + std::to_string(*line) + ")";
+        }
+        return tl::unexpected(std::move(e));
+      }
+    } else if (IsPolicyDocumentKey(key) || IsTeeName(key)) {
+      continue;  // the document's description, or another TEE's section
     } else {
-      return KeyError(key, "unknown key (this version reads \"sev-snp\", \"version\", "
-                           "\"description\")");
+      return KeyError(key, "unknown key (this version reads the TEE sections \"sev-snp\", "
+                           "\"tdx\", \"sgx\", \"nitro\", \"tpm\", \"nvidia-gpu\" and "
+                           "\"version\", \"description\", \"policy_id\") (line " +
+                               std::to_string(JsonPathLine(text, key).value_or(1)) + ")");
     }
   }
   return Ok();
