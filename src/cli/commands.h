@@ -11,5 +11,7 @@ void RegisterInspect(CLI::App& app, int* exit_code);
 void RegisterVerify(CLI::App& app, int* exit_code);
 void RegisterBench(CLI::App& app, int* exit_code);
 void RegisterSim(CLI::App& app, int* exit_code);
+// `sim nitro`, added under the `sim` subcommand by RegisterSim.
+void RegisterSimNitro(CLI::App& sim, int* exit_code);
 
 }  // namespace veritee::cli

@@ -168,6 +168,7 @@ void RegisterSim(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<SimArgs>();
   auto* sim = app.add_subcommand("sim", "make simulated evidence with a test PKI (never trusted by default)");
   sim->require_subcommand(1);
+  RegisterSimNitro(*sim, exit_code);
   auto* cmd = sim->add_subcommand("snp", "a simulated AMD SEV-SNP report, VCEK/VLEK and ARK/ASK/ASVK");
   cmd->add_option("--out", args->out, "output folder (its PKI is reused on later runs)")->required();
   cmd->add_option("--product", args->product, "milan, genoa or turin (default genoa)");

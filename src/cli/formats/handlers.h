@@ -6,5 +6,6 @@
 namespace veritee::cli {
 
 FormatHandler* NewSnpHandler();
+FormatHandler* NewNitroHandler();
 
 }  // namespace veritee::cli
