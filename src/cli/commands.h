@@ -13,5 +13,7 @@ void RegisterBench(CLI::App& app, int* exit_code);
 void RegisterSim(CLI::App& app, int* exit_code);
 // `sim nitro`, added under the `sim` subcommand by RegisterSim.
 void RegisterSimNitro(CLI::App& sim, int* exit_code);
+// `sim tdx` and `sim sgx`, added under the `sim` subcommand (sim_dcap_cmd.cc).
+void RegisterSimDcap(CLI::App& app, int* exit_code);
 
 }  // namespace veritee::cli

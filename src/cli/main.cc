@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   veritee::cli::RegisterVerify(app, &exit_code);
   veritee::cli::RegisterBench(app, &exit_code);
   veritee::cli::RegisterSim(app, &exit_code);
+  veritee::cli::RegisterSimDcap(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -122,6 +122,22 @@ void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f) {
   cmd.add_flag("--require-crl", f.require_crl, "reject when no CRL is given")->group(snp);
   cmd.add_flag("--allow-stale-crl", f.allow_stale_crl, "accept a CRL past its nextUpdate")
       ->group(snp);
+  auto* dcap = "Intel DCAP (TDX / SGX) validation";
+  cmd.add_option("--forbid-advisory", f.forbid_advisories,
+                 "reject when this Intel advisory applies (e.g. INTEL-SA-00615); repeatable")
+      ->group(dcap);
+  cmd.add_option("--td-attributes", f.td_attributes,
+                 "TDX: required TDATTRIBUTES, 8 bytes of hex in quote order")
+      ->group(dcap);
+  cmd.add_option("--xfam", f.xfam, "TDX: required XFAM, 8 bytes of hex in quote order")->group(dcap);
+  cmd.add_option("--min-tee-tcb-svn", f.min_tee_tcb_svn,
+                 "TDX: minimum TEE_TCB_SVN, 16 bytes of hex (each byte at least)")
+      ->group(dcap);
+  cmd.add_flag("--require-sept-ve-disable", f.require_sept_ve_disable,
+               "TDX: require TDATTRIBUTES.SEPT_VE_DISABLE")
+      ->group(dcap);
+  cmd.add_option("--isv-prod-id", f.isv_prod_id, "SGX: required ISVPRODID")->group(dcap);
+  cmd.add_option("--min-isv-svn", f.min_isv_svn, "SGX: minimum ISVSVN")->group(dcap);
 }
 
 Result<VerifyRequest> BuildRequest(const VerifyFlags& f) {

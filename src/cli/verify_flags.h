@@ -24,6 +24,11 @@ struct VerifyFlags {
   bool allow_debug = false, require_crl = false, allow_stale_crl = false;
   bool forbid_unknown_platform_bits = false, forbid_provisional_firmware = false;
   bool require_id_block = false, require_author_key = false;
+  // DCAP (TDX / SGX).
+  std::vector<std::string> forbid_advisories;
+  std::string td_attributes, xfam, min_tee_tcb_svn;
+  int64_t isv_prod_id = -1, min_isv_svn = -1;
+  bool require_sept_ve_disable = false;
 };
 
 void AddVerifyFlags(CLI::App& cmd, VerifyFlags& f);

@@ -7,5 +7,7 @@ namespace veritee::cli {
 
 FormatHandler* NewSnpHandler();
 FormatHandler* NewNitroHandler();
+FormatHandler* NewTdxHandler();
+FormatHandler* NewSgxHandler();
 
 }  // namespace veritee::cli

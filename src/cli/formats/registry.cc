@@ -8,6 +8,8 @@ const std::vector<FormatHandler*>& Formats() {
   static const std::vector<FormatHandler*> handlers = {
       NewSnpHandler(),
       NewNitroHandler(),
+      NewTdxHandler(),
+      NewSgxHandler(),
   };
   return handlers;
 }
