@@ -6,6 +6,7 @@
 namespace veritee::cli {
 
 FormatHandler* NewSnpHandler();
+FormatHandler* NewTpmHandler();
 FormatHandler* NewNitroHandler();
 FormatHandler* NewTdxHandler();
 FormatHandler* NewSgxHandler();

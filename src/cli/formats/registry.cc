@@ -7,6 +7,7 @@ const std::vector<FormatHandler*>& Formats() {
   // One line per TEE.
   static const std::vector<FormatHandler*> handlers = {
       NewSnpHandler(),
+      NewTpmHandler(),
       NewNitroHandler(),
       NewTdxHandler(),
       NewSgxHandler(),

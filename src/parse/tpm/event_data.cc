@@ -428,6 +428,7 @@ Json DecodeEvent(const Event& e) {
     case kEvAction:
     case kEvIpl:
     case kEvSCrtmVersion:
+    case kEvSCrtmContents:
     case kEvPostCode:
     case kEvOmitBootDeviceEvents:
       if (auto text = AnyText(e.data)) {
