@@ -17,6 +17,7 @@ struct NitroVerifier::CachedChain {
   bool builtin_anchor = false;
   std::string anchor_name;
   std::string chain_description;
+  std::string certificates_description;
   std::string constraint_error;  // empty when the AWS certificate profile holds
   std::string constraint_detail;
   Json certificates;  // collateral entries, leaf first
@@ -190,6 +191,8 @@ Result<std::shared_ptr<const NitroVerifier::CachedChain>> NitroVerifier::Chain(
   for (size_t i = 0; i < chain.size(); ++i) {
     path += (i == 0 ? "" : " → ") + chain[i].SubjectCn();
   }
+  entry->certificates_description = "enclave certificate " + leaf->Describe() + " and " +
+                                    std::to_string(doc.cabundle.size()) + " cabundle certificates";
   entry->chain_description = path + " (" + std::to_string(chain.size()) + " certificates, " +
                              (entry->builtin_anchor ? "built-in Root-G1" : "--trust-root") + ")";
   Json certs = Json::array();
@@ -254,9 +257,7 @@ Verification NitroVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     return v;
   }
   const CachedChain& cc = **chain;
-  v.Add("certificates", true,
-        "enclave certificate " + cc.leaf.Describe() + " and " +
-            std::to_string(doc.cabundle.size()) + " cabundle certificates");
+  v.Add("certificates", true, cc.certificates_description);
   v.simulated = !cc.builtin_anchor;
   v.trust_anchor = cc.anchor_name;
   v.Add("certificate_chain", true, cc.chain_description);
