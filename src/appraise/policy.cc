@@ -81,6 +81,7 @@ Result<TeePolicy> LoadAppraisal(const Json& v, const KeyPath& path, const Source
                                 const PolicyLoadOptions& options, const std::string& tee) {
   if (!v.is_object()) return s.KeyError(path, "must be an object of appraisal rules");
   TeePolicy t;
+  t.declared = true;
   std::vector<ReferenceSet> stored;
   std::vector<SetRef> refs;
   bool have_stores = false, have_sets = false;

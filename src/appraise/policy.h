@@ -48,6 +48,7 @@ struct TcbFloor {
 };
 
 struct TeePolicy {
+  bool declared = false;  // the section has an "appraisal" object
   bool simulated_allowed = false;
   std::vector<ReferenceSet> reference_sets;
   std::vector<TcbFloor> min_tcb;          // below: contraindicated
@@ -67,6 +68,8 @@ struct Policy {
   // The section for `tee`, or the defaults (nothing but verification and "no simulated
   // evidence").
   const TeePolicy& For(const std::string& tee) const;
+  // Whether the policy has appraisal rules for `tee` (a validation-only policy has none).
+  bool Appraises(const std::string& tee) const { return For(tee).declared; }
 };
 
 struct PolicyLoadOptions {

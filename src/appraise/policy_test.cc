@@ -69,6 +69,10 @@ TEST(AppraisalPolicyTest, EveryKey) {
   EXPECT_EQ(p->For("tdx").allowed_tcb_statuses->size(), 1u);
   EXPECT_FALSE(p->For("nitro").simulated_allowed);
   EXPECT_FALSE(p->For("tpm").simulated_allowed);  // absent section: defaults
+  EXPECT_TRUE(p->Appraises("sev-snp"));
+  EXPECT_TRUE(p->Appraises("tdx"));
+  EXPECT_FALSE(p->Appraises("nitro"));  // a section without "appraisal"
+  EXPECT_FALSE(p->Appraises("tpm"));
 
   // The same file is a valid SEV-SNP validation policy: the verifier skips "appraisal",
   // the other TEE sections and the document keys.

@@ -1,6 +1,7 @@
 // veritee: remote attestation from the command line.
 #include <iostream>
 
+#include "cli/appraise_commands.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
   veritee::cli::RegisterVerify(app, &exit_code);
   veritee::cli::RegisterBench(app, &exit_code);
   veritee::cli::RegisterSim(app, &exit_code);
+  veritee::cli::RegisterToken(app, &exit_code);
+  veritee::cli::RegisterKeys(app, &exit_code);
+  veritee::cli::RegisterRefvalues(app, &exit_code);
   veritee::cli::RegisterSimDcap(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -7,7 +7,10 @@
 #include <memory>
 #include <thread>
 
+#include "appraise/appraisal.h"
+#include "appraise/ear.h"
 #include "base/encoding.h"
+#include "cli/appraise_flags.h"
 #include "cli/commands.h"
 #include "cli/evidence.h"
 #include "cli/render.h"
@@ -68,22 +71,55 @@ struct VerifyArgs {
   std::string path;
   bool json = false;
   VerifyFlags flags;
+  AppraiseFlags appraise;
 };
+
+// The EAR of one appraisal, issued at `at`.
+Result<std::string> SignedEar(AppraiseContext& ctx, const appraise::Appraisal& a, UnixTime at) {
+  ctx.ear.issued_at = at;
+  return appraise::SignEar(appraise::EarClaims(std::span(&a, 1), ctx.ear), *ctx.key);
+}
 
 int RunVerify(const VerifyArgs& a) {
   auto e = LoadEvidence(a.path);
   if (!e) return UsageError(e.error());
   auto in = BuildRequest(a.flags);
   if (!in) return UsageError(in.error());
+  auto ctx = PrepareAppraisal(a.flags, a.appraise);
+  if (!ctx) return UsageError(ctx.error());
   auto result = VerifyEvidence(*e, *in);
   if (!result) return UsageError(result.error());
   const Verification& v = *result;
-  if (a.json) {
-    std::cout << v.ToJson().dump(2) << "\n";
-  } else {
-    PrintVerification(std::cout, v, a.path);
+  if (!ctx->AppraisesTee(v.tee())) {
+    if (a.json) {
+      std::cout << v.ToJson().dump(2) << "\n";
+    } else {
+      PrintVerification(std::cout, v, a.path);
+    }
+    return v.accepted() ? 0 : 1;
   }
-  return v.accepted() ? 0 : 1;
+  // Appraisal over the claims, and the EAR when asked for.
+  const appraise::Appraisal ap = appraise::Appraise(v, ctx->policy, in->at);
+  std::string token;
+  if (ctx->key) {
+    auto signed_ear = SignedEar(*ctx, ap, in->at);
+    if (!signed_ear) {
+      std::cerr << "veritee: signing the EAR: " << signed_ear.error().ToString() << "\n";
+      return 1;
+    }
+    token = std::move(*signed_ear);
+  }
+  if (a.json) {
+    Json out = VerdictJson(v, ap);
+    if (!token.empty()) out["token"] = token;
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::ostream& report = token.empty() ? std::cout : std::cerr;
+    PrintVerification(report, v, a.path);
+    PrintAppraisal(report, ap);
+    if (!token.empty()) std::cout << token << "\n";
+  }
+  return v.accepted() && ap.acceptable() ? 0 : 1;
 }
 
 struct BenchArgs {
@@ -92,6 +128,7 @@ struct BenchArgs {
   double seconds = 5;
   int threads = 1;
   VerifyFlags flags;
+  AppraiseFlags appraise;
 };
 
 int RunBench(const BenchArgs& a) {
@@ -103,22 +140,28 @@ int RunBench(const BenchArgs& a) {
   if (!e) return UsageError(e.error());
   auto in = BuildRequest(a.flags);
   if (!in) return UsageError(in.error());
+  auto prepared = PrepareAppraisal(a.flags, a.appraise);
+  if (!prepared) return UsageError(prepared.error());
+  const AppraiseContext& appraisal = *prepared;
   auto checked = VerifyEvidence(*e, *in);
   if (!checked) return UsageError(checked.error());
   const Verification& first = *checked;
+  const bool appraises = appraisal.AppraisesTee(first.tee());
   if (!a.json) {
     std::cout << "evidence: " << a.path << " (" << first.tee() << ")\n"
               << "verdict: " << (first.accepted() ? "accepted" : "rejected — " + first.reason())
               << "\n";
-    std::cerr << "measuring for " << 2 * a.seconds
-              << " s, alternating veritee verify and raw ECDSA P-384 verify…\n";
+    std::cerr << "measuring for " << (appraises ? 3 : 2) * a.seconds
+              << " s, alternating veritee verify"
+              << (appraises ? ", verify + appraisal" : "")
+              << (appraisal.key ? " + EAR signing" : "") << " and raw ECDSA P-384 verify…\n";
   }
   // Each thread alternates short slices of the full verification and of the raw signature
   // primitive, so that both rates see the same machine load; their ratio is what matters.
   std::atomic<bool> mismatch{false}, failed{false};
   struct Tally {
-    uint64_t verify = 0, raw = 0;
-    double verify_s = 0, raw_s = 0;
+    uint64_t verify = 0, raw = 0, full = 0;
+    double verify_s = 0, raw_s = 0, full_s = 0;
   };
   std::vector<Tally> tallies(static_cast<size_t>(a.threads));
   const bool expected = first.accepted();
@@ -148,6 +191,20 @@ int RunBench(const BenchArgs& a) {
       auto s2 = Clock::now();
       t.verify_s += std::chrono::duration<double>(s1 - s0).count();
       t.raw_s += std::chrono::duration<double>(s2 - s1).count();
+      if (appraises) {
+        // With --policy/--token, a third slice: verification + appraisal (+ EAR signing).
+        AppraiseContext ctx = appraisal;
+        do {
+          auto v = VerifyEvidence(*e, *in);
+          if (!v || v->accepted() != expected) mismatch = true;
+          if (v) {
+            auto ap = appraise::Appraise(*v, ctx.policy, in->at);
+            if (ctx.key && !SignedEar(ctx, ap, in->at)) failed = true;
+          }
+          ++t.full;
+        } while (Clock::now() - s2 < slice);
+        t.full_s += std::chrono::duration<double>(Clock::now() - s2).count();
+      }
     }
   };
   std::vector<std::thread> pool;
@@ -158,13 +215,22 @@ int RunBench(const BenchArgs& a) {
     return 1;
   }
   uint64_t total = 0;
-  double rate = 0, raw_rate = 0, elapsed = 0;
+  double rate = 0, raw_rate = 0, elapsed = 0, full_rate = 0;
   for (const Tally& t : tallies) {
     total += t.verify;
     rate += static_cast<double>(t.verify) / t.verify_s;  // threads run side by side
     raw_rate += static_cast<double>(t.raw) / t.raw_s;
+    if (t.full_s > 0) full_rate += static_cast<double>(t.full) / t.full_s;
     elapsed = std::max(elapsed, t.verify_s);
   }
+  // With appraisal the headline rate is the whole path; verify alone is reported beside.
+  const double verify_only_rate = rate;
+  if (appraises) rate = full_rate;
+  const double overhead = appraises ? 100.0 * (verify_only_rate / full_rate - 1) : 0;
+  const std::string appraisal_kind =
+      !appraises ? ""
+      : appraisal.key    ? "policy + EAR " + std::string(JwsAlgName(appraisal.key->alg()))
+                         : "policy";
   if (mismatch) {
     std::cerr << "veritee: verdicts changed during the benchmark\n";
     return 1;
@@ -177,17 +243,28 @@ int RunBench(const BenchArgs& a) {
                 {"seconds", elapsed},
                 {"iterations", total},
                 {"raw_ecdsa_p384_verify_per_second", raw_rate},
-                {"ratio_to_raw_ecdsa", rate / raw_rate},
-                {"verifications_per_second", rate}};
+                {"ratio_to_raw_ecdsa", rate / raw_rate}};
+    if (appraises) {
+      out["appraisal"] = appraisal_kind;
+      out["verify_only_per_second"] = verify_only_rate;
+      out["appraisal_overhead_percent"] = overhead;
+    }
+    out["verifications_per_second"] = rate;
     std::cout << out.dump(2) << "\n";
   } else {
     char line[256];
     std::snprintf(line, sizeof line,
                   "threads: %d\nseconds: %.2f\niterations: %llu\n"
-                  "raw_ecdsa_p384_verify_per_second: %.1f\nratio_to_raw_ecdsa: %.3f\n"
-                  "verifications_per_second: %.1f\n",
-                  a.threads, elapsed, static_cast<unsigned long long>(total), raw_rate, rate / raw_rate,
-                  rate);
+                  "raw_ecdsa_p384_verify_per_second: %.1f\nratio_to_raw_ecdsa: %.3f\n",
+                  a.threads, elapsed, static_cast<unsigned long long>(total), raw_rate, rate / raw_rate);
+    std::cout << line;
+    if (appraises) {
+      std::snprintf(line, sizeof line,
+                    "verify_only_per_second: %.1f\nappraisal_overhead_percent: %.2f\n",
+                    verify_only_rate, overhead);
+      std::cout << "appraisal: " << appraisal_kind << "\n" << line;
+    }
+    std::snprintf(line, sizeof line, "verifications_per_second: %.1f\n", rate);
     std::cout << line;
   }
   return 0;
@@ -211,6 +288,7 @@ void RegisterVerify(CLI::App& app, int* exit_code) {
   cmd->add_option("EVIDENCE", args->path, "evidence file (raw, hex or base64)")->required();
   cmd->add_flag("--json", args->json, "print the verification as JSON");
   AddVerifyFlags(*cmd, args->flags);
+  AddAppraiseFlags(*cmd, args->appraise);
   cmd->callback([args, exit_code] { *exit_code = RunVerify(*args); });
 }
 
@@ -226,6 +304,7 @@ void RegisterBench(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", args->threads, "threads (default 1)");
   cmd->add_flag("--json", args->json, "print JSON");
   AddVerifyFlags(*cmd, args->flags);
+  AddAppraiseFlags(*cmd, args->appraise);
   cmd->callback([args, exit_code] { *exit_code = RunBench(*args); });
 }
 

@@ -1,0 +1,252 @@
+// End-to-end tests of the appraisal commands of the `veritee` binary: verify --policy
+// (human ✓/⚠/✗ rules and --json), --token (the EAR on stdout), token verify against the
+// exported JWK Set (valid, altered, expired, other key), keys (0600, refusing open
+// permissions), refvalues add/list/remove with a policy naming the store, and bad
+// policies that name the key and the line (exit 2).
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct RunResult {
+  int rc = -1;
+  std::string out, err;
+};
+
+fs::path TempDir() {
+  static fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("veritee-appraise-e2e-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+RunResult Veritee(const std::string& args) {
+  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
+  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
+                    " 2>" + err.string() + " </dev/null";
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  return r;
+}
+
+const std::string kM(96, 'e');
+
+// Simulated SEV-SNP evidence (RSA-2048 PKI), made once.
+std::string SimArgs() {
+  static const std::string args = [] {
+    fs::path d = TempDir() / "sim";
+    RunResult r = Veritee("sim snp --out " + d.string() + " --rsa-bits 2048 --measurement " + kM +
+                          " --report-data 0a0b");
+    EXPECT_EQ(r.rc, 0) << r.err;
+    return (d / "report.bin").string() + " --cert " + (d / "vcek.pem").string() + " --cert " +
+           (d / "cert_chain.pem").string() + " --trust-root " + (d / "ark.pem").string();
+  }();
+  return args;
+}
+
+fs::path Policy(const std::string& name, const std::string& appraisal) {
+  fs::path p = TempDir() / (name + ".json");
+  Write(p, R"({"policy_id": ")" + name + R"(", "sev-snp": {"vmpl": 0, "appraisal": {)" +
+               appraisal + "}}}");
+  return p;
+}
+
+const std::string kAllowSim = R"("simulated_evidence_allowed": true)";
+
+TEST(AppraiseCliTest, HumanOutputShowsEachRule) {
+  fs::path affirm = Policy("affirm", kAllowSim + R"(, "reference_sets": [{"label": "sim",
+      "claims": {"measurement": ")" + kM + R"("}}], "expected": {"report_data": "0a0b"})");
+  RunResult ok = Veritee("verify " + SimArgs() + " --policy " + affirm.string());
+  EXPECT_EQ(ok.rc, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("appraisal (policy affirm)"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("✓ reference_values"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("matches reference set 'sim'"), std::string::npos);
+  EXPECT_NE(ok.out.find("appraisal: AFFIRMING"), std::string::npos);
+
+  fs::path warn = Policy("warn", kAllowSim + R"(, "recommended_tcb": {"current_tcb": {"snp": 255}})");
+  RunResult w = Veritee("verify " + SimArgs() + " --policy " + warn.string());
+  EXPECT_EQ(w.rc, 0) << w.out;
+  EXPECT_NE(w.out.find("⚠ recommended_tcb.current_tcb"), std::string::npos) << w.out;
+  EXPECT_NE(w.out.find("appraisal: WARNING (accepted with warnings)"), std::string::npos);
+
+  fs::path contra = Policy("contra", kAllowSim + R"(, "reference_sets": [{"label":
+      "ovmf-2026.09 + kernel 6.12", "claims": {"measurement": ")" + std::string(96, 'f') +
+                                         R"("}}])");
+  RunResult c = Veritee("verify " + SimArgs() + " --policy " + contra.string());
+  EXPECT_EQ(c.rc, 1) << c.out;
+  EXPECT_NE(c.out.find("✗ reference_values"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("nearest is 'ovmf-2026.09 + kernel 6.12'"), std::string::npos);
+  EXPECT_NE(c.out.find("appraisal: CONTRAINDICATED (rejected)"), std::string::npos);
+
+  // Simulated evidence without the policy's consent.
+  RunResult strict = Veritee("verify " + SimArgs() + " --policy " + Policy("strict", "").string());
+  EXPECT_EQ(strict.rc, 1);
+  EXPECT_NE(strict.out.find("✗ simulated"), std::string::npos) << strict.out;
+}
+
+TEST(AppraiseCliTest, JsonCarriesTheAppraisalAndAFinalVerdict) {
+  fs::path contra = Policy("contra-json", kAllowSim + R"(, "min_tcb": {"current_tcb": {"snp": 255}})");
+  RunResult r = Veritee("verify " + SimArgs() + " --policy " + contra.string() + " --json");
+  EXPECT_EQ(r.rc, 1);
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["verdict"], "rejected");
+  EXPECT_EQ(j["reason"].get<std::string>().rfind("appraisal is contraindicated: min_tcb", 0), 0u)
+      << j["reason"];
+  EXPECT_TRUE(j["simulated"].get<bool>());
+  EXPECT_EQ(j["appraisal"]["status"], "contraindicated");
+  EXPECT_EQ(j["appraisal"]["trust_vector"]["hardware"], 96);
+  EXPECT_EQ(j["appraisal"]["policy_id"], "contra-json");
+  EXPECT_FALSE(j.contains("token"));
+
+  // A validation-only policy (no "appraisal" section) behaves as before: no appraisal.
+  fs::path plain = TempDir() / "plain.json";
+  Write(plain, R"({"sev-snp": {"vmpl": 0}, "tdx": {"appraisal": {}}})");
+  RunResult p = Veritee("verify " + SimArgs() + " --policy " + plain.string() + " --json");
+  EXPECT_EQ(p.rc, 0) << p.out << p.err;
+  EXPECT_FALSE(json::parse(p.out).contains("appraisal"));
+}
+
+TEST(AppraiseCliTest, TokenKeysAndTokenVerify) {
+  const fs::path key = TempDir() / "keys" / "ear.pem";
+  const fs::path jwks = TempDir() / "jwks.json";
+  fs::path affirm = Policy("tok", kAllowSim);
+  // The key is made on first use, with mode 0600, and the token alone goes to stdout.
+  RunResult r = Veritee("verify " + SimArgs() + " --policy " + affirm.string() +
+                        " --token --signing-key " + key.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.err.find("generated a new ES256 EAR signing key"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("appraisal: AFFIRMING"), std::string::npos) << r.err;
+  std::string token = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2);
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  ASSERT_EQ(Veritee("keys export --key " + key.string() + " --out " + jwks.string()).rc, 0);
+  json set = json::parse(Slurp(jwks));
+  ASSERT_EQ(set["keys"].size(), 1u);
+  EXPECT_FALSE(set["keys"][0].contains("d"));
+  RunResult show = Veritee("keys show --key " + key.string() + " --json");
+  EXPECT_EQ(json::parse(show.out)["kid"], set["keys"][0]["kid"]);
+
+  Write(TempDir() / "token.jwt", token + "\n");
+  RunResult ok = Veritee("token verify " + (TempDir() / "token.jwt").string() + " --jwks " +
+                         jwks.string() + " --json");
+  ASSERT_EQ(ok.rc, 0) << ok.out << ok.err;
+  json claims = json::parse(ok.out)["claims"];
+  EXPECT_EQ(claims["submods"]["cpu0"]["ear.status"], "affirming");
+  EXPECT_EQ(claims["submods"]["cpu0"]["ear.appraisal-policy-id"], "tok");
+  EXPECT_EQ(claims["submods"]["cpu0"]["ear.veritee.simulated"], true);
+  EXPECT_EQ(claims["eat_nonce"], "CgsAAAAAAAA");  // 0a0b, then zeros to 8 bytes
+  RunResult human = Veritee("token verify " + token + " --jwks " + jwks.string());
+  EXPECT_EQ(human.rc, 0);
+  EXPECT_NE(human.out.find("token: VALID"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("cpu0: affirming"), std::string::npos) << human.out;
+
+  // Altered payload; expired; another key; not a JWK Set.
+  std::string altered = token;
+  size_t mid = token.find('.') + 5;
+  altered[mid] = altered[mid] == 'A' ? 'B' : 'A';
+  RunResult bad = Veritee("token verify " + altered + " --jwks " + jwks.string());
+  EXPECT_EQ(bad.rc, 1);
+  EXPECT_NE(bad.out.find("token: INVALID"), std::string::npos) << bad.out;
+  RunResult late = Veritee("token verify " + token + " --jwks " + jwks.string() +
+                           " --at 2099-01-01T00:00:00Z");
+  EXPECT_EQ(late.rc, 1);
+  EXPECT_NE(late.out.find("expired"), std::string::npos) << late.out;
+  const fs::path other = TempDir() / "other.pem";
+  ASSERT_EQ(Veritee("keys generate --key " + other.string() + " --alg ES384").rc, 0);
+  ASSERT_EQ(Veritee("keys export --key " + other.string() + " --out " +
+                    (TempDir() / "other.json").string()).rc, 0);
+  EXPECT_EQ(Veritee("token verify " + token + " --jwks " + (TempDir() / "other.json").string()).rc,
+            1);
+  Write(TempDir() / "notjwks.json", "[1]");
+  EXPECT_EQ(Veritee("token verify " + token + " --jwks " + (TempDir() / "notjwks.json").string()).rc,
+            2);
+  // keys generate refuses to overwrite; an open key file is refused.
+  EXPECT_NE(Veritee("keys generate --key " + other.string()).rc, 0);
+  ::chmod(other.c_str(), 0644);
+  RunResult open = Veritee("keys show --key " + other.string());
+  EXPECT_EQ(open.rc, 2);
+  EXPECT_NE(open.err.find("readable by others (mode 0644)"), std::string::npos) << open.err;
+  // --json output carries the token.
+  RunResult js = Veritee("verify " + SimArgs() + " --policy " + affirm.string() +
+                         " --token --signing-key " + key.string() + " --json");
+  EXPECT_EQ(js.rc, 0);
+  EXPECT_EQ(json::parse(js.out)["token"].get<std::string>().find("eyJ"), 0u);
+}
+
+TEST(AppraiseCliTest, RefvaluesStoreAndPolicyByLabel) {
+  const fs::path store = TempDir() / "prod.refs.json";
+  RunResult add = Veritee("refvalues add " + store.string() +
+                          " --tee sev-snp --label 'sim image' --claim measurement=" + kM +
+                          " --provenance 'built by the e2e test' --valid-from 2025-01-01");
+  ASSERT_EQ(add.rc, 0) << add.err;
+  ASSERT_EQ(Veritee("refvalues add " + store.string() + " --tee sev-snp --label old --claim "
+                    "measurement=" + std::string(96, 'a') + " --provenance p").rc, 0);
+  EXPECT_EQ(Veritee("refvalues add " + store.string() + " --tee sev-snp --label old --claim "
+                    "measurement=aa --provenance p").rc, 1);  // exists already
+  EXPECT_EQ(Veritee("refvalues add " + store.string() + " --tee sev-snp --label x --claim "
+                    "measurement=zz --provenance p").rc, 2);
+  RunResult list = Veritee("refvalues list " + store.string());
+  EXPECT_EQ(list.rc, 0);
+  EXPECT_NE(list.out.find("sev-snp  sim image"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("provenance: built by the e2e test"), std::string::npos);
+
+  fs::path policy = TempDir() / "by-label.json";
+  Write(policy, R"({"sev-snp": {"appraisal": {)" + kAllowSim +
+                    R"(, "reference_stores": ["prod.refs.json"], "reference_sets": ["sim image"]}}})");
+  RunResult ok = Veritee("verify " + SimArgs() + " --policy " + policy.string());
+  EXPECT_EQ(ok.rc, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("matches reference set 'sim image' from"), std::string::npos) << ok.out;
+
+  ASSERT_EQ(Veritee("refvalues remove " + store.string() + " --label 'sim image'").rc, 0);
+  RunResult gone = Veritee("verify " + SimArgs() + " --policy " + policy.string());
+  EXPECT_EQ(gone.rc, 2);
+  EXPECT_NE(gone.err.find("no sev-snp reference set labelled 'sim image'"), std::string::npos)
+      << gone.err;
+  EXPECT_EQ(Veritee("refvalues remove " + store.string() + " --label 'sim image'").rc, 1);
+}
+
+TEST(AppraiseCliTest, BadPoliciesNameTheKeyAndTheLine) {
+  fs::path p = TempDir() / "bad.json";
+  Write(p, "{\n  \"sev-snp\": {\n    \"appraisal\": {\n      \"min_tcbb\": {}\n    }\n  }\n}\n");
+  RunResult r = Veritee("verify " + SimArgs() + " --policy " + p.string());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("sev-snp.appraisal.min_tcbb"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 4)"), std::string::npos) << r.err;
+  Write(p, "{\n  \"sev-snp\": {\n    \"vmpl\": 0,\n    \"vmpll\": 0\n  }\n}\n");
+  RunResult v = Veritee("verify " + SimArgs() + " --policy " + p.string());
+  EXPECT_EQ(v.rc, 2);
+  EXPECT_NE(v.err.find("sev-snp.vmpll"), std::string::npos) << v.err;
+  EXPECT_NE(v.err.find("(line 4)"), std::string::npos) << v.err;
+}
+
+}  // namespace
