@@ -6,6 +6,7 @@
 #include <tss2/tss2_tctildr.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/encoding.h"
@@ -34,6 +35,9 @@ using EsysPtr = std::unique_ptr<T, EsysFree<T>>;
 class Esys {
  public:
   static Result<std::unique_ptr<Esys>> Open(const std::string& tcti_conf) {
+    // tpm2-tss logs expected refusals (a failed policy) to stderr; we report them
+    // ourselves. TSS2_LOG set by the user still wins.
+    ::setenv("TSS2_LOG", "all+none", 0);
     auto e = std::unique_ptr<Esys>(new Esys());
     TSS2_RC rc = Tss2_TctiLdr_Initialize(tcti_conf.c_str(), &e->tcti_);
     if (rc != TSS2_RC_SUCCESS) {

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/appraise_commands.h"
+#include "cli/attest_commands.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,10 @@ int main(int argc, char** argv) {
   veritee::cli::RegisterKeys(app, &exit_code);
   veritee::cli::RegisterRefvalues(app, &exit_code);
   veritee::cli::RegisterSimDcap(app, &exit_code);
+  veritee::cli::RegisterDetect(app, &exit_code);
+  veritee::cli::RegisterAttest(app, &exit_code);
+  veritee::cli::RegisterSeal(app, &exit_code);
+  veritee::cli::RegisterRatls(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
