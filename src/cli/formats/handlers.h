@@ -8,6 +8,7 @@ namespace veritee::cli {
 FormatHandler* NewSnpHandler();
 FormatHandler* NewTpmHandler();
 FormatHandler* NewNitroHandler();
+FormatHandler* NewNvgpuHandler();
 FormatHandler* NewTdxHandler();
 FormatHandler* NewSgxHandler();
 

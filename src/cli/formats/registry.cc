@@ -9,6 +9,7 @@ const std::vector<FormatHandler*>& Formats() {
       NewSnpHandler(),
       NewTpmHandler(),
       NewNitroHandler(),
+      NewNvgpuHandler(),
       NewTdxHandler(),
       NewSgxHandler(),
   };

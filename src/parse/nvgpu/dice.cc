@@ -199,10 +199,10 @@ Result<std::string> DecodeOid(ByteSpan c) {
     if (!start) continue;
     if (first) {
       const uint64_t top = arc < 40 ? 0 : arc < 80 ? 1 : 2;
-      out = std::to_string(top) + "." + std::to_string(arc - 40 * top);
+      out.append(std::to_string(top)).append(".").append(std::to_string(arc - 40 * top));
       first = false;
     } else {
-      out += "." + std::to_string(arc);
+      out.append(".").append(std::to_string(arc));
     }
     arc = 0;
   }

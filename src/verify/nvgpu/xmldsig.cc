@@ -33,11 +33,12 @@ Status InitXmlsec() {
   static int rc = 0;
   std::call_once(once, [] {
     xmlInitParser();
-    xmlSecErrorsSetCallback(SilentErrors);
     if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(nullptr) < 0 ||
         xmlSecCryptoInit() < 0) {
       rc = -1;
     }
+    // After xmlSecInit, which installs the default (printing) callback.
+    xmlSecErrorsSetCallback(SilentErrors);
   });
   if (rc != 0) return MakeError(ErrorCode::kCrypto, "xmlsec1 (OpenSSL) failed to initialise");
   return Ok();
