@@ -509,7 +509,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   v.trust_anchor = pck->anchor_name;
   if (!v.Add("pck_certificate", pck->leaf_error.empty(),
              pck->leaf_error.empty()
-                 ? "Intel SGX PCK Certificate (" + pck->ca + " CA), FMSPC " +
+                 ? pck->chain[0].SubjectCn() + " (" + pck->ca + " CA), FMSPC " +
                        ToHex(pck->ext.fmspc) + ", PCE-ID " + ToHex(pck->ext.pce_id)
                  : pck->leaf_error)) {
     return v;

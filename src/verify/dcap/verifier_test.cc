@@ -6,6 +6,7 @@
 
 #include "attest/sim/dcap_sim.h"
 #include "base/encoding.h"
+#include "base/file.h"
 #include "parse/dcap/collateral.h"
 #include "parse/dcap/quote.h"
 
@@ -317,6 +318,54 @@ TEST(DcapVerifier, CachesAndThreads) {
   Verification v = verifier.Verify(ev.quote, later);
   EXPECT_FALSE(v.accepted());
   EXPECT_NE(v.reason().find("collateral expired"), std::string::npos) << v.reason();
+}
+
+}  // namespace
+}  // namespace veritee::dcap
+
+namespace veritee::dcap {
+namespace {
+
+// Writes the fuzz seeds of fuzz/corpus/dcap_quote and dcap_collateral when
+// VERITEE_WRITE_DCAP_SEEDS names a folder (run by hand; the seeds are committed).
+TEST(DcapVerifier, WritesFuzzSeeds) {
+  const char* out = std::getenv("VERITEE_WRITE_DCAP_SEEDS");
+  if (out == nullptr) GTEST_SKIP() << "set VERITEE_WRITE_DCAP_SEEDS=DIR to write fuzz seeds";
+  const std::string dir(out);
+  struct Layout {
+    const char* name;
+    bool tdx;
+    uint16_t version;
+    BodyType body;
+    size_t padding;
+  };
+  for (Layout l : {Layout{"tdx_v4", true, 4, BodyType::kTd10, 70},
+                   Layout{"tdx_v5_td15", true, 5, BodyType::kTd15, 0},
+                   Layout{"tdx_v5_td10", true, 5, BodyType::kTd10, 0},
+                   Layout{"sgx_v3", false, 3, BodyType::kSgx, 0},
+                   Layout{"sgx_v4", false, 4, BodyType::kSgx, 16},
+                   Layout{"sgx_v5", false, 5, BodyType::kSgx, 0}}) {
+    sim::DcapQuoteSpec spec;
+    spec.tdx = l.tdx;
+    spec.version = l.version;
+    spec.v5_body = l.body;
+    spec.trailing_zeros = l.padding;
+    auto ev = Make(spec);
+    ASSERT_TRUE(WriteFile(dir + "/dcap_quote/" + l.name + ".bin", ev.quote));
+    if (std::string(l.name) == "tdx_v5_td15" || std::string(l.name) == "sgx_v3") {
+      const std::string p = dir + "/dcap_collateral/" + l.name;
+      ASSERT_TRUE(WriteFile(p + "_tcb_info.json", ev.collateral.tcb_info));
+      ASSERT_TRUE(WriteFile(p + "_qe_identity.json", ev.collateral.qe_identity));
+      ASSERT_TRUE(WriteFile(p + "_bundle.json", trust::WriteCollateralBundle(ev.collateral).value()));
+      for (const CertExtension& e : ev.pck.Extensions()) {
+        if (e.oid == kSgxExtensionOid) {
+          ASSERT_TRUE(WriteFile(p + "_pck_sgx_extension.der", e.value));
+        }
+      }
+    }
+  }
+  auto ev = Make({}, DcapFault::kOutOfDateTcb);
+  ASSERT_TRUE(WriteFile(dir + "/dcap_collateral/tdx_outofdate_tcb_info.json", ev.collateral.tcb_info));
 }
 
 }  // namespace
