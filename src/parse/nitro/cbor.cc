@@ -144,6 +144,42 @@ Result<std::pair<CborToken, size_t>> DecodeOne(ByteSpan rest, size_t offset,
   return std::pair<CborToken, size_t>{ctx.token, r.read};
 }
 
+// RFC 3629 well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool ValidUtf8(ByteSpan s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const uint8_t b = s[i];
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+      cp = b & 0x1fu;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      cp = b & 0x0fu;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      cp = b & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (s[i + k] & 0x3fu);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 Error TypeError(const CborToken& t, std::string_view want, std::string_view field) {
   return Error{ErrorCode::kMalformed,
                "expected " + std::string(want) + ", found " +
@@ -247,6 +283,12 @@ Result<std::string_view> CborReader::TextString(std::string_view field, size_t m
                      std::to_string(t.data.size()) + " bytes of text, more than the " +
                          std::to_string(max_size) + " allowed",
                      std::string(field), t.offset);
+  }
+  // RFC 8949 section 3.1: a text string is UTF-8; anything else is not valid CBOR (and
+  // would not survive JSON output).
+  if (!ValidUtf8(t.data)) {
+    return MakeError(ErrorCode::kMalformed, "text string is not valid UTF-8", std::string(field),
+                     t.offset);
   }
   VT_RETURN_IF_ERROR(Next(field));
   return std::string_view(reinterpret_cast<const char*>(t.data.data()), t.data.size());

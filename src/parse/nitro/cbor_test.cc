@@ -140,6 +140,23 @@ TEST(CborReader, TagHeadsOfEveryWidth) {
   EXPECT_EQ(c.offset(), 0u);
 }
 
+TEST(CborReader, TextMustBeUtf8) {
+  // Found by fuzzing: a module_id with bytes d5 cd made the JSON claims throw.
+  for (const char* bad : {"62d5cd", "61ff", "62c0af", "63eda080", "64f4908080", "62e282"}) {
+    Bytes in = Hex(bad);
+    CborReader r(in);
+    auto t = r.TextString("module_id", 16);
+    ASSERT_FALSE(t) << bad;
+    EXPECT_EQ(t.error().code, ErrorCode::kMalformed) << bad;
+    EXPECT_NE(t.error().message.find("UTF-8"), std::string::npos);
+  }
+  for (const char* good : {"6161", "62c3a9", "63e282ac", "64f09f9880", "64f48fbfbf"}) {
+    Bytes in = Hex(good);
+    CborReader r(in);
+    EXPECT_TRUE(r.TextString("module_id", 16)) << good;
+  }
+}
+
 TEST(CborReader, IntegerOutsideInt64IsUnsupported) {
   Bytes in = Hex("3bffffffffffffffff");
   CborReader r(in);
