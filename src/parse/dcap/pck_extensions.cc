@@ -220,7 +220,8 @@ Result<std::string> DecodeOid(ByteSpan c) {
       out = std::to_string(a) + "." + std::to_string(v - 40 * a);
       first = false;
     } else {
-      out += "." + std::to_string(v);
+      out += '.';
+      out += std::to_string(v);
     }
     v = 0;
   }

@@ -48,8 +48,11 @@ Bytes RawSignatureToDer(ByteSpan rs) {
   body.reserve(72);
   PutInteger(body, rs.first(rs.size() / 2));
   PutInteger(body, rs.subspan(rs.size() / 2));
-  Bytes out{0x30, static_cast<uint8_t>(body.size())};
-  out.insert(out.end(), body.begin(), body.end());
+  Bytes out;
+  out.reserve(2 + body.size());
+  out.push_back(0x30);
+  out.push_back(static_cast<uint8_t>(body.size()));
+  for (uint8_t b : body) out.push_back(b);
   return out;
 }
 

@@ -154,8 +154,9 @@ Result<std::set<TcbStatus>> ParseStatusList(std::string_view list) {
 Result<uint64_t> ParseLe64Hex(std::string_view hex) {
   auto bytes = FromHex(hex);
   if (!bytes || bytes->size() != 8) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "'" + std::string(hex) + "' is not 8 bytes of hex (quote byte order)");
+    std::string message(hex);
+    message += " is not 8 bytes of hex (quote byte order)";
+    return MakeError(ErrorCode::kInvalidArgument, std::move(message));
   }
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) v |= uint64_t{(*bytes)[i]} << (8 * i);

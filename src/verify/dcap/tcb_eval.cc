@@ -52,7 +52,10 @@ bool TdxReaches(const TcbLevel& l, const std::array<uint8_t, 16>& svn) {
 
 std::string Svns(const std::array<uint8_t, 16>& a) {
   std::string out;
-  for (size_t i = 0; i < a.size(); ++i) out += (i ? "," : "") + std::to_string(a[i]);
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(a[i]);
+  }
   return out;
 }
 
