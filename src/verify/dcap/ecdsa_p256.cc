@@ -43,6 +43,21 @@ EVP_PKEY_CTX* Context(EVP_PKEY* key) {
 
 }  // namespace
 
+std::array<uint8_t, 32> Sha256Of(std::initializer_list<ByteSpan> parts) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  std::array<uint8_t, 32> out{};
+  unsigned len = 0;
+  bool ok = md != nullptr && ctx && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1;
+  for (ByteSpan p : parts) ok = ok && EVP_DigestUpdate(ctx.get(), p.data(), p.size()) == 1;
+  ok = ok && EVP_DigestFinal_ex(ctx.get(), out.data(), &len) == 1;
+  if (!ok) {
+    ClearOpenSslErrors();
+    out.fill(0);  // cannot match any signature or binding: the checks fail
+  }
+  return out;
+}
+
 Bytes RawSignatureToDer(ByteSpan rs) {
   Bytes body;
   body.reserve(72);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 
 #include "base/bytes.h"
 #include "crypto/ossl.h"
@@ -22,6 +23,9 @@ Result<std::array<uint8_t, 64>> P256KeyToRaw(EVP_PKEY* key);
 Status VerifyP256(EVP_PKEY* key, ByteSpan digest32, ByteSpan rs64);
 // Signs a SHA-256 digest, returns r||s (simulator, tests).
 Result<std::array<uint8_t, 64>> SignP256(EVP_PKEY* key, ByteSpan digest32);
+// SHA-256 over the concatenation of `parts`, with the digest fetched once and a context per
+// thread (OpenSSL 3 fetches the implementation on every EVP_Digest/EVP_sha256 use).
+std::array<uint8_t, 32> Sha256Of(std::initializer_list<ByteSpan> parts);
 // r||s (32+32 bytes, big-endian) as a DER ECDSA-Sig-Value.
 Bytes RawSignatureToDer(ByteSpan rs64);
 

@@ -98,10 +98,10 @@ TcbEvaluation EvaluateTcb(const TcbInfo& info, const PckExtensions& pck,
     e.level = i;
     break;
   }
-  const std::string pck_text =
-      "PCK SGX SVNs [" + Svns(pck.tcb_comp_svn) + "], PCESVN " + std::to_string(pck.pcesvn) +
-      (td ? ", TEE_TCB_SVN [" + Svns(td->tee_tcb_svn) + "]" : "");
   if (!e.level) {
+    const std::string pck_text =
+        "PCK SGX SVNs [" + Svns(pck.tcb_comp_svn) + "], PCESVN " + std::to_string(pck.pcesvn) +
+        (td ? ", TEE_TCB_SVN [" + Svns(td->tee_tcb_svn) + "]" : "");
     e.status = TcbStatus::kTcbNotSupported;
     e.detail = "no TCB level of TCB Info (FMSPC) is reached by " + pck_text +
                (sgx_level && td ? " (the SGX components reach a level, the TDX ones do not)" : "");

@@ -27,7 +27,9 @@ struct DcapVerifier::PckChain {
   PckExtensions ext;
   std::string ca;  // "platform" or "processor"
   std::string leaf_serial, intermediate_serial;
+  std::string leaf_detail;  // the pck_certificate check's text
   Json json;
+  Json claims;  // the "pck" claims
 };
 
 // Everything about the collateral that does not depend on the quote or the time.
@@ -50,10 +52,13 @@ struct DcapVerifier::CollateralState {
     std::vector<Certificate> signers;  // TCB signing certificates that verify it (all versions)
     std::string anchor;                // SHA-256 (raw) of their anchor
     std::string signer_serials;
+    std::vector<std::string> signer_texts;  // "serial valid from..until" per signer
+    bool signer_revoked = false;            // listed in the Root CA CRL
   };
   Signed tcb, qe;
   TcbInfo tcb_info;
   QeIdentity qe_identity;
+  std::string root_crl_next_text, pck_crl_next_text, tcb_next_text, qe_next_text;
   Json json;
 };
 
@@ -235,13 +240,20 @@ Result<SharedPkey> DcapVerifier::AttestKey(ByteSpan xy) {
 
 std::shared_ptr<const DcapVerifier::PckChain> DcapVerifier::Chain(ByteSpan cert_data,
                                                                    const VerifyInputs& in) {
-  std::string key(reinterpret_cast<const char*>(cert_data.data()), cert_data.size());
-  key += '|';
-  for (const Certificate& c : in.extra_roots) key += Raw(c.sha256());
+  // Key: the certification data, then "|" and the extra roots' digests when there are any.
+  const std::string_view data(reinterpret_cast<const char*>(cert_data.data()), cert_data.size());
+  std::string key;
+  if (!in.extra_roots.empty()) {
+    key.assign(data);
+    key += '|';
+    for (const Certificate& c : in.extra_roots) key += Raw(c.sha256());
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = chains_.find(key); it != chains_.end()) return it->second;
+    auto it = in.extra_roots.empty() ? chains_.find(data) : chains_.find(std::string_view(key));
+    if (it != chains_.end()) return it->second;
   }
+  if (in.extra_roots.empty()) key.assign(data);
   auto e = std::make_shared<PckChain>();
   [&] {
     auto intel = trust::IntelSgxRootCa();
@@ -315,6 +327,20 @@ std::shared_ptr<const DcapVerifier::PckChain> DcapVerifier::Chain(ByteSpan cert_
     if (e->leaf_error.empty() && (!curve || *curve != "prime256v1")) {
       e->leaf_error = "PCK key is " + DescribeKey(e->chain[0].PublicKey()) + ", not EC P-256";
     }
+    const Certificate& lf = e->chain[0];
+    e->leaf_detail = lf.SubjectCn() + " (" + e->ca + " CA), FMSPC " + ToHex(e->ext.fmspc) +
+                     ", PCE-ID " + ToHex(e->ext.pce_id);
+    e->claims = Json{{"ca", e->ca},
+                     {"serial", e->leaf_serial},
+                     {"not_before", FormatTime(lf.NotBefore())},
+                     {"not_after", FormatTime(lf.NotAfter())},
+                     {"sgx_tcb_comp_svns", e->ext.tcb_comp_svn},
+                     {"pcesvn", e->ext.pcesvn},
+                     {"cpusvn", ToHex(e->ext.cpusvn)},
+                     {"sgx_type", e->ext.sgx_type
+                                      ? Json(std::string(SgxTypeName(*e->ext.sgx_type)))
+                                      : Json()},
+                     {"ppid", ToHex(e->ext.ppid)}};
     e->json = Json{{"pck", CertJson(e->chain[0])},
                    {"pck_ca", CertJson(e->chain[1])},
                    {"root", CertJson(e->chain[2])}};
@@ -426,6 +452,20 @@ std::shared_ptr<const DcapVerifier::CollateralState> DcapVerifier::Collateral(
     candidates.insert(candidates.end(), in.certs.begin(), in.certs.end());
     s->tcb = CheckSigned(*tcb_body, candidates, anchors, "TCB Info");
     s->qe = CheckSigned(*qe_body, candidates, anchors, "QE Identity");
+    for (CollateralState::Signed* sg : {&s->tcb, &s->qe}) {
+      for (const Certificate& cert : sg->signers) {
+        sg->signer_texts.push_back(cert.SerialHex() + " valid " + FormatTime(cert.NotBefore()) +
+                                   ".." + FormatTime(cert.NotAfter()));
+        if (s->root_crl_revoked.count(cert.SerialHex()) > 0) sg->signer_revoked = true;
+      }
+    }
+    auto next_text = [](const Crl& crl) {
+      return crl.NextUpdate() ? FormatTime(*crl.NextUpdate()) : std::string("-");
+    };
+    s->root_crl_next_text = next_text(s->root_crl);
+    s->pck_crl_next_text = next_text(s->pck_crl);
+    s->tcb_next_text = FormatTime(s->tcb_info.next_update);
+    s->qe_next_text = FormatTime(s->qe_identity.next_update);
 
     const TcbInfo& t = s->tcb_info;
     const QeIdentity& q = s->qe_identity;
@@ -508,10 +548,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   v.simulated = !pck->builtin_anchor;
   v.trust_anchor = pck->anchor_name;
   if (!v.Add("pck_certificate", pck->leaf_error.empty(),
-             pck->leaf_error.empty()
-                 ? pck->chain[0].SubjectCn() + " (" + pck->ca + " CA), FMSPC " +
-                       ToHex(pck->ext.fmspc) + ", PCE-ID " + ToHex(pck->ext.pce_id)
-                 : pck->leaf_error)) {
+             pck->leaf_error.empty() ? pck->leaf_detail : pck->leaf_error)) {
     return v;
   }
   const PckExtensions& ext = pck->ext;
@@ -550,8 +587,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     }
     v.Add("root_ca_crl", err.empty(),
           err.empty() ? "Root CA CRL signed by the root, current (nextUpdate " +
-                            (cs.root_crl.NextUpdate() ? FormatTime(*cs.root_crl.NextUpdate()) : "-") +
-                            ")"
+                            cs.root_crl_next_text + ")"
                       : err);
   }
   // PCK CRL: issued by the PCK leaf's issuer (raw name comparison, as Intel's QVL does).
@@ -572,8 +608,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     }
     pck_crl_ok = err.empty();
     v.Add("pck_crl", pck_crl_ok,
-          pck_crl_ok ? "PCK CRL of " + pck_ca.SubjectCn() + ", current (nextUpdate " +
-                           (cs.pck_crl.NextUpdate() ? FormatTime(*cs.pck_crl.NextUpdate()) : "-") + ")"
+          pck_crl_ok ? "PCK CRL of the PCK CA, current (nextUpdate " + cs.pck_crl_next_text + ")"
                      : err);
   }
   {
@@ -591,7 +626,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
 
   // Signed collateral: signature (cached) and dates (now).
   auto signed_check = [&](const char* name, const char* what, const CollateralState::Signed& sg,
-                          UnixTime issue, UnixTime next) {
+                          UnixTime issue, UnixTime next, const std::string& next_text) {
     std::string err = sg.error;
     if (err.empty() && sg.anchor != anchor) err = std::string(what) + " is signed under another root";
     std::string used;
@@ -601,37 +636,38 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     if (err.empty()) {
       // Any version of the TCB signing certificate valid now (re-issued 2025, same key).
       std::string cert_err;
-      for (const Certificate& c : sg.signers) {
-        std::string e = CertWindowError(c, in.at, "TCB signing");
-        if (e.empty()) {
-          used = c.SerialHex() + " valid " + FormatTime(c.NotBefore()) + ".." +
-                 FormatTime(c.NotAfter());
+      for (size_t i = 0; i < sg.signers.size(); ++i) {
+        const Certificate& c = sg.signers[i];
+        if (in.at >= c.NotBefore() && in.at <= c.NotAfter()) {
+          used = sg.signer_texts[i];
           cert_err.clear();
           break;
         }
-        if (cert_err.empty()) cert_err = e;
+        if (cert_err.empty()) cert_err = CertWindowError(c, in.at, "TCB signing");
       }
       if (used.empty()) err = cert_err;
     }
-    if (err.empty() && cs.root_crl_revoked.count(sg.signers.front().SerialHex()) > 0) {
+    if (err.empty() && sg.signer_revoked) {
       err = "the TCB signing certificate is revoked by the Root CA CRL";
     }
     v.Add(name, err.empty(),
           err.empty() ? std::string(what) + " signature verifies (TCB signing certificate " + used +
-                            "); current until " + FormatTime(next)
+                            "); current until " + next_text
                       : err);
   };
-  signed_check("tcb_info", "TCB Info", cs.tcb, cs.tcb_info.issue_date, cs.tcb_info.next_update);
+  signed_check("tcb_info", "TCB Info", cs.tcb, cs.tcb_info.issue_date, cs.tcb_info.next_update,
+               cs.tcb_next_text);
   signed_check("qe_identity_signature", "QE Identity", cs.qe, cs.qe_identity.issue_date,
-               cs.qe_identity.next_update);
+               cs.qe_identity.next_update, cs.qe_next_text);
 
+  const std::string at_text = FormatTime(in.at);
   // PCK chain validity now.
   {
     static const char* kRoles[3] = {"PCK", "PCK CA", "root CA"};
     std::string err;
     for (size_t i = 0; i < 3 && err.empty(); ++i) err = CertWindowError(pck->chain[i], in.at, kRoles[i]);
     v.Add("certificate_validity", err.empty(),
-          err.empty() ? "PCK, PCK CA and root valid at " + FormatTime(in.at) : err);
+          err.empty() ? "PCK, PCK CA and root valid at " + at_text : err);
   }
 
   // TCB Info fits the quote.
@@ -685,19 +721,14 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
 
   // QE report: signed by the PCK key, binds the attestation key.
   ByteSpan qe_bytes = QeReportBytes(bytes, q);
-  auto qe_digest = Sha256(qe_bytes);
+  auto qe_digest = Sha256Of({qe_bytes});
   auto qe_sig = VerifyP256(leaf.PublicKey(), qe_digest, qe.qe_report_signature);
   v.Add("qe_report_signature", qe_sig.has_value(),
         qe_sig ? "QE report signed by the PCK key"
                : qe_sig.error().message + " (QE report with the PCK key)");
   {
-    EvpMdCtxPtr md(EVP_MD_CTX_new());
-    std::array<uint8_t, 32> binding{};
-    unsigned len = 0;
-    bool ok = md && EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr) == 1 &&
-              EVP_DigestUpdate(md.get(), q.attest_key.data(), q.attest_key.size()) == 1 &&
-              EVP_DigestUpdate(md.get(), qe.qe_auth_data.data(), qe.qe_auth_data.size()) == 1 &&
-              EVP_DigestFinal_ex(md.get(), binding.data(), &len) == 1;
+    const std::array<uint8_t, 32> binding = Sha256Of({q.attest_key, qe.qe_auth_data});
+    const bool ok = !AllZero(binding);
     const auto& rd = qe.qe_report.report_data;
     bool bound = ok && std::equal(binding.begin(), binding.end(), rd.begin()) &&
                  AllZero(ByteSpan(rd).subspan(32));
@@ -743,7 +774,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   // Quote signature with the attestation key.
   {
     auto key = AttestKey(q.attest_key);
-    Status st = key ? VerifyP256(key->get(), Sha256(SignedPart(bytes, q)), q.signature)
+    Status st = key ? VerifyP256(key->get(), Sha256Of({SignedPart(bytes, q)}), q.signature)
                     : Status(tl::unexpected(key.error()));
     v.Add("quote_signature", st.has_value(),
           st ? "ECDSA P-256 over the header and body (" + std::to_string(q.signed_size) +
@@ -862,16 +893,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
     }
   }
 
-  claims["pck"] = Json{{"ca", pck->ca},
-                       {"serial", leaf.SerialHex()},
-                       {"not_before", FormatTime(leaf.NotBefore())},
-                       {"not_after", FormatTime(leaf.NotAfter())},
-                       {"sgx_tcb_comp_svns", ext.tcb_comp_svn},
-                       {"pcesvn", ext.pcesvn},
-                       {"cpusvn", ToHex(ext.cpusvn)},
-                       {"sgx_type", ext.sgx_type ? Json(std::string(SgxTypeName(*ext.sgx_type)))
-                                                 : Json()},
-                       {"ppid", ToHex(ext.ppid)}};
+  claims["pck"] = pck->claims;
   claims["qe_report"] = Json{{"mr_enclave", ToHex(qe.qe_report.mr_enclave)},
                              {"mr_signer", ToHex(qe.qe_report.mr_signer)},
                              {"isv_prod_id", qe.qe_report.isv_prod_id},
@@ -879,7 +901,7 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
   v.claims = std::move(claims);
   v.collateral = cs.json;
   v.collateral["certificates"] = pck->json;
-  v.collateral["verification_time"] = FormatTime(in.at);
+  v.collateral["verification_time"] = at_text;
   v.MarkComplete();
   return v;
 }

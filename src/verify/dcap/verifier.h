@@ -51,8 +51,14 @@ class DcapVerifier {
   std::shared_ptr<const CollateralState> Collateral(const VerifyInputs& in);
   Result<SharedPkey> AttestKey(ByteSpan xy);
 
+  // Heterogeneous lookup: the certification data is looked up as a string_view, so a
+  // cached chain costs one hash and one comparison of the bytes, no copy.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const PckChain>> chains_;
+  std::unordered_map<std::string, std::shared_ptr<const PckChain>, Hash, std::equal_to<>> chains_;
   std::unordered_map<std::string, std::shared_ptr<const CollateralState>> collateral_;
   std::unordered_map<const void*, std::pair<std::shared_ptr<const trust::DcapCollateral>,
                                             std::string>>
