@@ -341,8 +341,8 @@ TEST(TpmVectors, GcpShieldedVmQuote) {
   }
   {
     Expectations l(x.Take("event_log"), "event_log");
-    EXPECT_EQ(l.Take("format"), v.claims["event_log"]["format"]);
-    EXPECT_EQ(l.Take("event_count"), v.claims["event_log"]["events"]);
+    EXPECT_EQ(l.Take("format").get<std::string>(), v.claims["event_log"]["format"]);
+    EXPECT_EQ(l.Take("event_count").get<size_t>(), v.claims["event_log"]["events"]);
     EXPECT_EQ(l.Take("sha256"), ToHex(Sha256(*in.event_log)));
     auto log = ParseEventLog(*in.event_log);
     ASSERT_TRUE(log);

@@ -26,13 +26,13 @@ Status RefuseUnusedTrustInputs(const VerifyFlags& f) {
   const char* option = !f.certs.empty()         ? "--cert"
                        : !f.crls.empty()        ? "--crl"
                        : !f.trust_roots.empty() ? "--trust-root"
-                       : !f.policy.empty()      ? "--policy"
                        : !f.collateral.empty()  ? "--collateral"
                        : !f.rims.empty()        ? "--rim"
                                                 : nullptr;
   if (option == nullptr) return Ok();
   // Fail closed: an input the TPM verifier would silently ignore could be mistaken for one
-  // that was checked (an EK/AK certificate chain is not verified by this version).
+  // that was checked (an EK/AK certificate chain is not verified by this version). --policy
+  // is the appraisal stage's (its "tpm" section), not the verifier's.
   return MakeError(ErrorCode::kInvalidArgument,
                    std::string(option) +
                        " is not used for TPM quotes: trust in the attestation key comes from "
@@ -110,13 +110,11 @@ class TpmHandler final : public FormatHandler {
  public:
   std::string_view tee() const override { return "tpm"; }
 
-  // A TPMS_ATTEST starts with TPM_GENERATED_VALUE and an attestation tag; a crypto-agile
-  // event log with its Spec ID event; a legacy log only with a firmware event in PCR 0.
+  // A TPMS_ATTEST starts with TPM_GENERATED_VALUE and an attestation tag. An event log
+  // starts with a Spec ID event or a firmware event in PCR 0; certain when it all parses.
   int Detect(ByteSpan bytes) const override {
     if (tpm::LooksLikeAttest(bytes)) return 2;
-    if (tpm::LooksLikeEventLog(bytes)) {
-      return bytes.size() > 32 + 15 && bytes[4] == tpm::kEvNoAction ? 2 : 1;
-    }
+    if (tpm::LooksLikeEventLog(bytes)) return tpm::ParseEventLog(bytes) ? 2 : 1;
     return 0;
   }
 

@@ -88,11 +88,14 @@ Result<EvpPkeyPtr> EccKey(const Public& pub) {
                      "point coordinates longer than " + std::to_string(*size) + " bytes",
                      "unique.ecc");
   }
-  Bytes point(1 + 2 * *size, 0);
-  point[0] = 0x04;  // uncompressed; coordinates left-padded to the field size
-  std::copy(pub.ecc_x.begin(), pub.ecc_x.end(), point.begin() + 1 + (*size - pub.ecc_x.size()));
-  std::copy(pub.ecc_y.begin(), pub.ecc_y.end(),
-            point.begin() + 1 + *size + (*size - pub.ecc_y.size()));
+  // Uncompressed point; coordinates left-padded to the field size.
+  ByteWriter w;
+  w.U8(0x04);
+  w.Zeros(*size - pub.ecc_x.size());
+  w.Append(pub.ecc_x);
+  w.Zeros(*size - pub.ecc_y.size());
+  w.Append(pub.ecc_y);
+  const Bytes point = w.Take();
   OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!bld ||
       OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
