@@ -10,6 +10,7 @@
 #include "parse/nvgpu/evidence_json.h"
 #include "parse/nvgpu/opaque.h"
 #include "parse/nvgpu/spdm.h"
+#include "verify/nvgpu/policy.h"
 #include "verify/nvgpu/verifier.h"
 
 namespace veritee::cli {
@@ -26,9 +27,7 @@ Status RefuseUnused(const VerifyFlags& f) {
                            "verifier cannot query");
   }
   if (!f.collateral.empty()) return refuse("--collateral", "give RIMs with --rim");
-  if (!f.policy.empty()) {
-    return refuse("--policy", "give reference values with --rim and --expect nonce=HEX");
-  }
+  // --policy is read: its "nvidia-gpu" section (verify/nvgpu/policy.h).
   if (!f.signature.empty() || !f.ak.empty() || !f.pcrs.empty() || !f.event_log.empty()) {
     return refuse("--signature/--ak/--pcrs/--event-log", "these are TPM quote parts");
   }
@@ -54,6 +53,12 @@ Result<nvgpu::VerifyInputs> NvgpuInputs(const VerifyRequest& request) {
     auto value = nvgpu::ParseExpectValue(name, hex);
     if (!value) return tl::unexpected(WithOption(value.error(), "--expect"));
     in.validation.expect[name] = std::move(*value);
+  }
+  if (!f.policy.empty()) {  // the "nvidia-gpu" section; --expect wins for the same name
+    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
+    auto st = nvgpu::LoadPolicyText(
+        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), in.validation);
+    if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   return in;
 }
@@ -99,6 +104,7 @@ class NvgpuHandler final : public FormatHandler {
                       '\n' + std::to_string(request.extra_roots.size());
     for (const std::string& r : f.rims) key += '\n' + r;
     for (const std::string& e : f.expects) key += '\n' + e;
+    key += '\n' + f.policy;
     if (!inputs_ || key != inputs_key_) {
       VT_ASSIGN_OR_RETURN(nvgpu::VerifyInputs in, NvgpuInputs(request));
       inputs_ = std::move(in);

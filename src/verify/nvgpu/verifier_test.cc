@@ -9,6 +9,7 @@
 #include "parse/nvgpu/evidence_json.h"
 #include "parse/nvgpu/opaque.h"
 #include "parse/nvgpu/test_data.h"
+#include "verify/nvgpu/policy.h"
 #include "verify/nvgpu/test_pki.h"
 
 namespace veritee::nvgpu {
@@ -255,6 +256,33 @@ TEST(NvgpuVerifier, Bundle) {
 
   v = verifier.VerifyBundle(ByteSpan(reinterpret_cast<const uint8_t*>("[1]"), 3), in);
   ExpectRejectedAt(v, "bundle", "not an object");
+}
+
+TEST(NvgpuPolicy, Section) {
+  ValidationOptions o;
+  o.expect["fwid"] = Bytes(48, 1);  // as from --expect: the file does not override it
+  const std::string text = R"({"policy_id": "p", "sev-snp": {"vmpl": 0},
+    "nvidia-gpu": {"expect": {"nonce": ")" + std::string(64, 'A') + R"(", "fwid": ")" +
+                           std::string(96, '0') + R"("},
+                   "require_rims": true, "appraisal": {"anything": 1}}})";
+  ASSERT_TRUE(LoadPolicyText(text, o).has_value());
+  EXPECT_TRUE(o.require_rims);
+  EXPECT_EQ(o.expect["nonce"], Bytes(32, 0xaa));
+  EXPECT_EQ(o.expect["fwid"], Bytes(48, 1));
+  auto err = [](const std::string& t) {
+    ValidationOptions v;
+    auto st = LoadPolicyText(t, v);
+    EXPECT_FALSE(st.has_value()) << t;
+    return st ? std::string() : st.error().message;
+  };
+  EXPECT_EQ(err("{\n\"nvidia-gpu\": {\n  \"bogus\": 1}}"),
+            "nvidia-gpu.bogus: unknown key (expect, require_rims, appraisal) (line 3)");
+  EXPECT_NE(err(R"({"nvidia-gpu": {"expect": {"nonce": "00"}}})").find("64 hex digits"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"nvidia-gpu": {"require_rims": 1}})").find("true or false"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"nvidia": {}})").find("unknown key"), std::string::npos);
+  EXPECT_EQ(err("{"), "not valid JSON");
 }
 
 }  // namespace
