@@ -15,10 +15,13 @@ struct TeeFacts {
   bool encrypts_memory;
 };
 
+// The debug claims are those the verifiers emit: SEV-SNP's guest POLICY.DEBUG, TDX's
+// TD_ATTRIBUTES.DEBUG, SGX's ATTRIBUTES.DEBUG and Nitro's all-zero PCRs, each surfaced as
+// a boolean claim.
 constexpr TeeFacts kFacts[] = {
     {"sev-snp", "policy.debug_allowed", true},
-    {"tdx", "td_attributes.debug", true},
-    {"sgx", "attributes.debug", true},
+    {"tdx", "td_attributes_flags.debug", true},
+    {"sgx", "debug", true},
     {"nitro", "debug", true},
     {"nvidia-gpu", "debug", true},
     {"tpm", "", false},
@@ -96,7 +99,14 @@ class Appraiser {
   }
 
   void Hardware() {
-    if (!v_.simulated) {
+    if (!v_.simulated && v_.trust_anchor.find("built-in") == std::string::npos) {
+      // E.g. a TPM quote checked with an attestation key the caller supplied: nothing
+      // vouches for the hardware, so no claim is made either way.
+      Add("hardware", Component::kHardware, claim::kNoClaim,
+          "no vendor chain (trust anchor: " +
+              (v_.trust_anchor.empty() ? std::string("none") : v_.trust_anchor) +
+              "): the hardware is not appraised");
+    } else if (!v_.simulated) {
       Add("hardware", Component::kHardware, claim::kAffirming,
           "genuine " + v_.tee() + " hardware: the chain ends at a built-in vendor root");
     } else if (p_.simulated_allowed) {
@@ -442,8 +452,18 @@ Appraisal Appraise(const Verification& verification, const Policy& policy, UnixT
   out.tee = verification.tee();
   out.policy_id = policy.id;
   out.simulated = verification.simulated;
-  out.claims = verification.claims;
   Appraiser(verification, policy.For(out.tee), at, out).Run();
+  out.claims = verification.claims;
+  return out;
+}
+
+Appraisal Appraise(Verification&& verification, const Policy& policy, UnixTime at) {
+  Appraisal out;
+  out.tee = verification.tee();
+  out.policy_id = policy.id;
+  out.simulated = verification.simulated;
+  Appraiser(verification, policy.For(out.tee), at, out).Run();
+  out.claims = std::move(verification.claims);
   return out;
 }
 

@@ -10,7 +10,8 @@
 // Components and the values veritee gives them:
 //   instance-identity  2 evidence verified to a trust anchor; 99 it did not (then nothing
 //                      else is appraised); 96 a report_data/nonce binding differs
-//   hardware           2 genuine (vendor root) or simulated-and-allowed; 97 simulated and
+//   hardware           2 genuine (the chain ends at a built-in vendor root) or simulated
+//                      and allowed; 0 no vendor chain (a caller-supplied TPM AK); 97 simulated and
 //                      not allowed; 96 below min_tcb, disallowed TCB status or advisory,
 //                      collateral too old or undated; 32 below recommended_tcb, allowed
 //                      but not UpToDate TCB status, allowed advisory present
@@ -61,6 +62,8 @@ struct Appraisal {
 };
 
 Appraisal Appraise(const Verification& verification, const Policy& policy, UnixTime at);
+// Same, taking the claims over instead of copying them.
+Appraisal Appraise(Verification&& verification, const Policy& policy, UnixTime at);
 
 // The nonce the evidence binds, from its claims ("nonce", else "report_data"), with
 // trailing zero bytes removed but at least 8 bytes kept; empty when absent or all zero.

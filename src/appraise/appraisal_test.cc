@@ -198,7 +198,7 @@ Verification Claims(const std::string& tee, json claims, json collateral = json:
   Verification v(tee);
   v.Add("signature", true, "ok");
   v.MarkComplete();
-  v.trust_anchor = "test root";
+  v.trust_anchor = "test root (built-in, SHA-256 00)";
   v.claims = Json(claims);
   v.collateral = Json(collateral);
   return v;
@@ -208,7 +208,7 @@ TEST(AppraisalTest, DcapStyleClaims) {
   Verification v = Claims("tdx", json{{"mr_td", std::string(96, '1')},
                                       {"tcb_status", "SWHardeningNeeded"},
                                       {"advisory_ids", {"INTEL-SA-00615"}},
-                                      {"td_attributes", {{"debug", false}}},
+                                      {"td_attributes_flags", {{"debug", false}}},
                                       {"report_data", "ff" + std::string(126, '0')}},
                           json{{"tcb_info", {{"issue_date", "2025-12-01T00:00:00Z"}}},
                                {"crls", {{{"this_update", "2025-12-20T00:00:00Z"}}}}});
@@ -229,7 +229,7 @@ TEST(AppraisalTest, DcapStyleClaims) {
 
   Policy strict = Load(R"({"tdx": {"appraisal": {"allowed_tcb_statuses": ["UpToDate"],
       "allowed_advisories": [], "max_collateral_age": "7d",
-      "expected": {"report_data": "fe"}, "required_flags": ["td_attributes.debug"]}}})");
+      "expected": {"report_data": "fe"}, "required_flags": ["td_attributes_flags.debug"]}}})");
   Appraisal b = Appraise(v, strict, kNow);
   EXPECT_EQ(b.status(), Tier::kContraindicated);
   ExpectVector(b, {96, 96, 0, 0, 96, 2, 0, 0});
@@ -237,7 +237,8 @@ TEST(AppraisalTest, DcapStyleClaims) {
   ExpectRule(b, "advisories", 96, "advisories not allowed by the policy: INTEL-SA-00615");
   ExpectRule(b, "max_collateral_age", 96, "is 31 days old, over the maximum of 7 days");
   ExpectRule(b, "expected.report_data", 96, "report_data is ff");
-  ExpectRule(b, "required_flags.td_attributes.debug", 96, "is false; the policy requires it");
+  ExpectRule(b, "required_flags.td_attributes_flags.debug", 96,
+             "is false; the policy requires it");
   EXPECT_EQ(b.Reasons().size(), 5u);
 
   Verification bare = Claims("tdx", json{{"mr_td", "00"}});
@@ -246,7 +247,7 @@ TEST(AppraisalTest, DcapStyleClaims) {
   ExpectRule(c, "advisories", 2, "no advisories apply");
   ExpectRule(c, "max_collateral_age", 96, "no dated collateral");
   ExpectRule(c, "expected.report_data", 96, "the evidence has no report_data claim");
-  ExpectRule(c, "required_flags.td_attributes.debug", 96, "absent from the claims");
+  ExpectRule(c, "required_flags.td_attributes_flags.debug", 96, "absent from the claims");
 }
 
 TEST(AppraisalTest, ReferenceSetValidityPeriods) {
@@ -263,12 +264,17 @@ TEST(AppraisalTest, ReferenceSetValidityPeriods) {
              "whose validity ended 2025-06-01T00:00:00Z");
   ExpectRule(Appraise(v, policy("2026-06-01", "2027-06-01"), kNow), "reference_values", 96,
              "valid only from 2026-06-01T00:00:00Z");
-  // TPM: no runtime-opaque claim; other claims are appraised the same way.
-  Appraisal tpm = Appraise(Claims("tpm", json{{"pcrs", {{"sha256", {{"0", m}}}}}}),
+  // TPM with a caller-supplied AK: no runtime-opaque claim and no hardware claim (nothing
+  // vouches for the TPM); other claims are appraised the same way.
+  Verification quote = Claims("tpm", json{{"pcrs", {{"sha256", {{"0", m}}}}}});
+  quote.trust_anchor = "attestation key supplied by the caller (--ak ak.pem)";
+  Appraisal tpm = Appraise(quote,
                            Load(R"({"tpm": {"appraisal": {"reference_sets": [{"label": "boot",
                                "claims": {"pcrs.sha256.0": ")" + m + R"("}}]}}})"),
                            kNow);
-  ExpectVector(tpm, {2, 0, 3, 0, 2, 0, 0, 0});
+  ExpectVector(tpm, {2, 0, 3, 0, 0, 0, 0, 0});
+  ExpectRule(tpm, "hardware", 0, "no vendor chain (trust anchor: attestation key supplied");
+  EXPECT_EQ(tpm.status(), Tier::kAffirming);
 }
 
 TEST(AppraisalTest, NonceAndSubmods) {

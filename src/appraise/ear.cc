@@ -52,7 +52,10 @@ Status CheckSubmod(const std::string& name, const Json& s) {
 
 }  // namespace
 
-Json EarClaims(std::span<const Appraisal> appraisals, const EarOptions& options) {
+namespace {
+
+template <typename Range, typename ClaimsOf>
+Json BuildEar(Range& appraisals, const EarOptions& options, ClaimsOf claims_of) {
   Json out = Json::object();
   out["eat_profile"] = kEarProfile;
   out["iat"] = options.issued_at;
@@ -61,7 +64,8 @@ Json EarClaims(std::span<const Appraisal> appraisals, const EarOptions& options)
   Json submods = Json::object();
   std::map<std::string, int> counts;
   Bytes nonce;
-  for (const Appraisal& a : appraisals) {
+  for (auto& a : appraisals) {
+    if (nonce.empty()) nonce = EvidenceNonce(a.claims);  // before the claims may move
     const std::string kind = SubmodKind(a.tee);
     const std::string name = kind + std::to_string(counts[kind]++);
     Json s = Json::object();
@@ -72,13 +76,22 @@ Json EarClaims(std::span<const Appraisal> appraisals, const EarOptions& options)
     s["ear.veritee.simulated"] = a.simulated;
     if (!a.reference_label.empty()) s["ear.veritee.reference-set"] = a.reference_label;
     s["ear.veritee.reasons"] = a.Reasons();
-    if (options.include_claims) s["ear.veritee.claims"] = a.claims;
+    if (options.include_claims) s["ear.veritee.claims"] = claims_of(a);
     submods[name] = std::move(s);
-    if (nonce.empty()) nonce = EvidenceNonce(a.claims);
   }
   if (!nonce.empty()) out["eat_nonce"] = ToBase64Url(nonce);
   out["submods"] = std::move(submods);
   return out;
+}
+
+}  // namespace
+
+Json EarClaims(std::span<const Appraisal> appraisals, const EarOptions& options) {
+  return BuildEar(appraisals, options, [](const Appraisal& a) -> const Json& { return a.claims; });
+}
+
+Json EarClaims(std::vector<Appraisal>&& appraisals, const EarOptions& options) {
+  return BuildEar(appraisals, options, [](Appraisal& a) { return std::move(a.claims); });
 }
 
 Result<std::string> SignEar(const Json& claims, const JwsKey& key) {

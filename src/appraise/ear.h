@@ -23,6 +23,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "appraise/appraisal.h"
 #include "crypto/jose.h"
@@ -41,6 +42,8 @@ struct EarOptions {
 
 // The EAR claims set for one or more appraisals (composite evidence: one submod each).
 Json EarClaims(std::span<const Appraisal> appraisals, const EarOptions& options);
+// Same, moving each appraisal's claims into the result instead of copying them.
+Json EarClaims(std::vector<Appraisal>&& appraisals, const EarOptions& options);
 
 // The signed token (compact JWS, "typ": "JWT").
 Result<std::string> SignEar(const Json& claims, const JwsKey& key);

@@ -97,6 +97,44 @@ Result<EvpPkeyPtr> KeyFromJwk(const JoseJson& jwk, const Curve** curve_out) {
   return key;
 }
 
+// A signing context per thread for the most recently used key: setting one up (provider
+// fetch, key import) costs several times an ECDSA P-256 signature, and a verifier signs
+// every result with the same key. The context holds a reference to its key, so a cached
+// pointer can never be reused by another key while it is cached.
+EVP_PKEY_CTX* SignContext(EVP_PKEY* key) {
+  thread_local EVP_PKEY* cached_key = nullptr;
+  thread_local EvpPkeyCtxPtr cached_ctx;
+  if (cached_key == key && cached_ctx) return cached_ctx.get();
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) return nullptr;
+  cached_ctx = std::move(ctx);
+  cached_key = key;
+  return cached_ctx.get();
+}
+
+// ECDSA over `digest`, as r||s of `width` bytes each (RFC 7518 section 3.4).
+Result<Bytes> SignRawRs(EVP_PKEY* key, ByteSpan digest, size_t width) {
+  EVP_PKEY_CTX* ctx = SignContext(key);
+  if (ctx == nullptr) return OpenSslFailure(ErrorCode::kCrypto, "ECDSA sign setup");
+  unsigned char der[160];
+  size_t len = sizeof der;
+  if (EVP_PKEY_sign(ctx, der, &len, digest.data(), digest.size()) != 1) {
+    return OpenSslFailure(ErrorCode::kCrypto, "ECDSA sign");
+  }
+  const unsigned char* p = der;
+  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
+  if (!sig) return OpenSslFailure(ErrorCode::kCrypto, "decoding our ECDSA signature");
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  Bytes out(2 * width);
+  const int w = static_cast<int>(width);
+  if (BN_bn2binpad(r, out.data(), w) != w || BN_bn2binpad(s, out.data() + width, w) != w) {
+    return MakeError(ErrorCode::kCrypto, "ECDSA r/s do not fit the curve");
+  }
+  return out;
+}
+
 struct Parts {
   std::string_view header_b64, payload_b64, sig_b64;
   JoseJson header;
@@ -187,6 +225,9 @@ Result<JwsKey> JwsKey::FromKey(std::shared_ptr<evp_pkey_st> key) {
   k.jwk_ = JoseJson{{"kty", "EC"},   {"crv", curve->jwk_crv}, {"x", xs},
                     {"y", ys},       {"kid", k.kid_},         {"alg", JwsAlgName(curve->alg)},
                     {"use", "sig"}};
+  const std::string header =
+      JoseJson{{"alg", JwsAlgName(curve->alg)}, {"typ", "JWT"}, {"kid", k.kid_}}.dump();
+  k.jwt_header_b64_ = Base64UrlEncode(AsBytes(header));
   return k;
 }
 
@@ -205,17 +246,19 @@ Result<std::string> JwsKey::PrivatePem() const { return PrivateKeyToPem(key_.get
 JoseJson JwsKey::Jwks() const { return JoseJson{{"keys", JoseJson::array({jwk_})}}; }
 
 Result<std::string> JwsKey::SignCompact(std::string_view payload, std::string_view typ) const {
-  JoseJson header = {{"alg", JwsAlgName(alg_)}, {"typ", typ}, {"kid", kid_}};
-  std::string input = Base64UrlEncode(AsBytes(header.dump())) + "." +
-                      Base64UrlEncode(AsBytes(payload));
+  std::string input =
+      typ == "JWT" ? jwt_header_b64_
+                   : Base64UrlEncode(AsBytes(
+                         JoseJson{{"alg", JwsAlgName(alg_)}, {"typ", typ}, {"kid", kid_}}.dump()));
+  input += '.';
+  input += Base64UrlEncode(AsBytes(payload));
   const Curve& curve = CurveOf(alg_);
   Bytes digest = Digest(curve.digest, AsBytes(input));
-  VT_ASSIGN_OR_RETURN(Bytes der, SignEcdsaDigest(key_.get(), digest));
   // RFC 7518 section 3.4: R and S as fixed-width big-endian octet strings, concatenated.
-  VT_ASSIGN_OR_RETURN(auto rs, EcdsaDerToRS(der, curve.width, /*little_endian=*/false));
-  Bytes sig = std::move(rs.first);
-  sig.insert(sig.end(), rs.second.begin(), rs.second.end());
-  return input + "." + Base64UrlEncode(sig);
+  VT_ASSIGN_OR_RETURN(Bytes sig, SignRawRs(key_.get(), digest, curve.width));
+  input += '.';
+  input += Base64UrlEncode(sig);
+  return input;
 }
 
 Result<std::pair<JoseJson, std::string>> DecodeCompactUnverified(std::string_view token) {

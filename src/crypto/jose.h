@@ -62,6 +62,7 @@ class JwsKey {
   JwsAlg alg_ = JwsAlg::kEs256;
   std::string kid_;
   JoseJson jwk_;
+  std::string jwt_header_b64_;  // the protected header for typ "JWT", encoded once
 };
 
 struct JwsVerified {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -250,3 +251,144 @@ TEST(AppraiseCliTest, BadPoliciesNameTheKeyAndTheLine) {
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<fs::path> SharedTestData() {
+  const char* env = std::getenv("VERITEE_SHARED");
+  fs::path shared = env != nullptr ? fs::path(env) : fs::path(VERITEE_SOURCE_DIR) / ".." / "shared";
+  if (!fs::exists(shared / "testdata")) return std::nullopt;
+  return shared / "testdata";
+}
+
+// One real piece of evidence of a format that has landed, with the claim a reference set
+// names.
+struct Landed {
+  std::string name, tee, args, claim;
+};
+
+// Appraises `e` three ways with policies made from its own claims: a reference set that
+// matches (affirming), one that matches but expired (warning: executables 32) and one
+// that does not (contraindicated: executables 96, nearest set named). `extra` adds rules.
+void AppraiseThreeWays(const Landed& e, const std::string& extra = "") {
+  SCOPED_TRACE(e.name);
+  RunResult plain = Veritee("verify " + e.args + " --json");
+  ASSERT_EQ(plain.rc, 0) << plain.out << plain.err;
+  json j = json::parse(plain.out);
+  ASSERT_EQ(j["tee"], e.tee);
+  ASSERT_TRUE(j["claims"].contains(e.claim)) << j["claims"].dump(1);
+  const std::string value = j["claims"][e.claim].get<std::string>();
+  std::string other = value;
+  other[0] = other[0] == '0' ? '1' : '0';
+  auto policy = [&](const std::string& file, const std::string& set) {
+    fs::path p = TempDir() / (e.name + "-" + file + ".json");
+    Write(p, R"({"policy_id": ")" + file + R"(", ")" + e.tee +
+                 R"(": {"appraisal": {"reference_sets": [)" + set + "]" + extra + "}}}");
+    return p;
+  };
+  const std::string claims = R"("claims": {")" + e.claim + R"(": ")";
+  RunResult affirm = Veritee("verify " + e.args + " --json --policy " +
+                             policy("affirm", R"({"label": "this", )" + claims + value + R"("}})")
+                                 .string());
+  ASSERT_EQ(affirm.rc, 0) << affirm.out << affirm.err;
+  json a = json::parse(affirm.out)["appraisal"];
+  EXPECT_EQ(a["status"], "affirming") << a.dump(1);
+  EXPECT_EQ(a["trust_vector"]["instance-identity"], 2);
+  EXPECT_EQ(a["trust_vector"]["executables"], 3);
+  // A TPM quote checked with a caller-supplied AK has no vendor chain: no hardware claim.
+  EXPECT_EQ(a["trust_vector"]["hardware"], e.tee == "tpm" ? 0 : 2);
+  EXPECT_EQ(a["reference_set"], "this");
+
+  RunResult warn = Veritee(
+      "verify " + e.args + " --json --policy " +
+      policy("warn", R"({"label": "retired", "valid_from": "2000-01-01", "valid_until": )"
+                     R"("2001-01-01", )" + claims + value + R"("}})")
+          .string());
+  ASSERT_EQ(warn.rc, 0) << warn.out << warn.err;
+  json w = json::parse(warn.out)["appraisal"];
+  EXPECT_EQ(w["status"], "warning") << w.dump(1);
+  EXPECT_EQ(w["trust_vector"]["executables"], 32);
+
+  RunResult contra = Veritee("verify " + e.args + " --json --policy " +
+                             policy("contra", R"({"label": "prod", )" + claims + other + R"("}})")
+                                 .string());
+  EXPECT_EQ(contra.rc, 1) << contra.out;
+  json c = json::parse(contra.out);
+  EXPECT_EQ(c["verdict"], "rejected");
+  EXPECT_EQ(c["appraisal"]["status"], "contraindicated");
+  EXPECT_EQ(c["appraisal"]["trust_vector"]["executables"], 96);
+  EXPECT_NE(c["reason"].get<std::string>().find(e.claim + " " + value +
+                                                " matches no reference set; nearest is 'prod'"),
+            std::string::npos)
+      << c["reason"];
+}
+
+}  // namespace
+
+// The formats whose verifiers have landed, appraised by the same rules over their claims.
+TEST(AppraiseCliTest, LandedFormatsAffirmWarnContraindicate) {
+  auto data = SharedTestData();
+  if (!data) {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") FAIL() << "no shared test data; CI=true";
+    GTEST_SKIP() << "shared test data not found (set VERITEE_SHARED)";
+  }
+  const fs::path d = *data;
+  const std::string tdx = (d / "tdx" / "tdx_v4_gotdx_cos_00806f_uptodate").string();
+  AppraiseThreeWays({"tdx", "tdx",
+                     tdx + "/quote.bin --collateral " + tdx + " --at 2025-07-08T09:20:26Z",
+                     "mr_td"},
+                    R"(, "allowed_tcb_statuses": ["UpToDate"], "max_collateral_age": "180d")");
+  const std::string sgx = (d / "sgx" / "sgx_v3_automata_00606a_swhn").string();
+  AppraiseThreeWays({"sgx", "sgx",
+                     sgx + "/quote.bin --collateral " + sgx +
+                         " --at 2025-08-16T05:41:26Z --allow-tcb-status SWHardeningNeeded",
+                     "mr_enclave"});
+  // The Nitro handler takes reference values as --expect pcrN=HEX and refuses --policy, so
+  // a Nitro document is appraised with the default rules (--token): verified to the
+  // built-in AWS root, not debuggable.
+  const fs::path key = TempDir() / "nitro-key.pem";
+  RunResult nitro = Veritee("verify " + (d / "nitro" / "choracle_2026-04-22.b64").string() +
+                            " --token --json --signing-key " + key.string());
+  ASSERT_EQ(nitro.rc, 0) << nitro.out << nitro.err;
+  json n = json::parse(nitro.out)["appraisal"];
+  EXPECT_EQ(n["status"], "affirming") << n.dump(1);
+  EXPECT_EQ(n["trust_vector"]["hardware"], 2);
+  EXPECT_EQ(n["trust_vector"]["runtime-opaque"], 2);
+  const fs::path q = d / "tpm" / "swtpm_quote";
+  std::ifstream nonce_file(q / "nonce.hex");
+  std::string nonce;
+  nonce_file >> nonce;
+  AppraiseThreeWays({"tpm", "tpm",
+                     (q / "quote_ecc.msg").string() + " --signature " +
+                         (q / "quote_ecc.sig").string() + " --ak " + (q / "ak_ecc.pem").string() +
+                         " --pcrs " + (q / "quote_ecc.pcrs").string() + " --expect nonce=" + nonce,
+                     "pcr_digest"});
+
+  // An OutOfDate TDX platform that the verifier is told to accept: allowed by the policy,
+  // it warns (hardware 32); not allowed, it contraindicates.
+  const std::string old = (d / "tdx" / "tdx_v4_automata_00806f_outofdate").string();
+  const std::string args = "verify " + old + "/quote.bin --collateral " + old +
+                           " --at 2025-07-08T09:20:26Z --allow-tcb-status OutOfDate --json";
+  fs::path p = TempDir() / "tdx-status.json";
+  Write(p, R"({"tdx": {"appraisal": {"allowed_tcb_statuses": ["UpToDate", "OutOfDate"]}}})");
+  RunResult warn = Veritee(args + " --policy " + p.string());
+  ASSERT_EQ(warn.rc, 0) << warn.out << warn.err;
+  json w = json::parse(warn.out)["appraisal"];
+  EXPECT_EQ(w["status"], "warning");
+  EXPECT_EQ(w["trust_vector"]["hardware"], 32);
+  Write(p, R"({"tdx": {"appraisal": {"allowed_tcb_statuses": ["UpToDate"]}}})");
+  RunResult contra = Veritee(args + " --policy " + p.string());
+  EXPECT_EQ(contra.rc, 1);
+  EXPECT_EQ(json::parse(contra.out)["appraisal"]["trust_vector"]["hardware"], 96);
+
+  // A debuggable TD that the verifier is told to accept: its memory is visible.
+  const std::string dbg = (d / "tdx" / "tdx_v4_trustee_50806f_debug_uptodate").string();
+  RunResult debug = Veritee("verify " + dbg + "/quote.bin --collateral " + dbg +
+                            " --at 2023-06-19T08:42:58Z --allow-debug --json --policy " +
+                            p.string());
+  EXPECT_EQ(debug.rc, 1);
+  json dj = json::parse(debug.out)["appraisal"];
+  EXPECT_EQ(dj["trust_vector"]["runtime-opaque"], 96);
+  EXPECT_EQ(dj["status"], "contraindicated");
+}

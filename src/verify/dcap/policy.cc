@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "verify/policy_sections.h"
 
 namespace veritee::dcap {
 namespace {
@@ -103,6 +104,8 @@ Status LoadSection(const json& s, bool tdx, ValidationOptions& o) {
     } else if (!tdx && key == "min_isv_svn") {
       VT_ASSIGN_OR_RETURN(uint64_t n, UnsignedAt(value, p, 0xffff));
       o.min_isv_svn = static_cast<uint16_t>(n);
+    } else if (key == kAppraisalKey) {
+      continue;  // the appraisal stage's rules (appraise/policy.h) check it
     } else {
       return KeyError(p, "unknown key");
     }
