@@ -8,11 +8,14 @@
 #include "attest/attester.h"
 #include "attest/detect.h"
 #include "attest/sim/snp_attester.h"
+#include "base/encoding.h"
 #include "base/file.h"
 #include "cli/attest_commands.h"
 #include "cli/render.h"
 #include "cli/verify_flags.h"
 #include "ratls/proxy.h"
+#include "trust/dcap_collateral.h"
+#include "verify/dcap/options.h"
 #include "verify/snp/policy.h"
 
 namespace veritee::cli {
@@ -20,7 +23,7 @@ namespace {
 
 struct PeerPolicyArgs {
   std::vector<std::string> trust_roots, crls, expects;
-  std::string policy;
+  std::string policy, collateral;
   bool allow_debug = false;
 };
 
@@ -34,6 +37,8 @@ void AddPeerPolicyFlags(CLI::App* cmd, PeerPolicyArgs& p, const std::string& who
                   "required value NAME=HEX of the " + whose + "'s evidence (measurement, "
                   "host_data, ...); repeatable");
   cmd->add_flag("--allow-debug", p.allow_debug, "accept a debuggable " + whose);
+  cmd->add_option("--collateral", p.collateral,
+                  "DCAP collateral (bundle or PCS folder) for a TDX/SGX " + whose);
 }
 
 Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArgs& p,
@@ -59,11 +64,29 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
     if (eq == std::string::npos) {
       return MakeError(ErrorCode::kInvalidArgument, "--expect NAME=HEX, got " + e);
     }
-    auto v = snp::ParseExpectValue(e.substr(0, eq), e.substr(eq + 1));
+    const std::string name = e.substr(0, eq);
+    auto v = snp::ParseExpectValue(name, e.substr(eq + 1));
+    if (v) o.snp.expect[name] = *v;
+    // TDX/SGX names (mr_td, rtmr0, mr_enclave, ...) go to the DCAP policy.
+    const auto& tdx = dcap::ExpectableTdxFields();
+    const auto& sgx = dcap::ExpectableSgxFields();
+    auto hex = FromHex(e.substr(eq + 1));
+    if (!v && hex && (tdx.count(name) != 0 || sgx.count(name) != 0)) {
+      o.dcap.expect[name] = *hex;
+      continue;
+    }
     if (!v) return tl::unexpected(WithOption(v.error(), "--expect"));
-    o.snp.expect[e.substr(0, eq)] = std::move(*v);
+    if (name == "report_data" && hex) o.dcap.expect[name] = *hex;
   }
-  if (p.allow_debug) o.snp.allow_debug = true;
+  if (p.allow_debug) {
+    o.snp.allow_debug = true;
+    o.dcap.allow_debug = true;
+  }
+  if (!p.collateral.empty()) {
+    auto c = trust::LoadDcapCollateral(p.collateral);
+    if (!c) return tl::unexpected(WithOption(c.error(), "--collateral"));
+    o.dcap_collateral = std::make_shared<const trust::DcapCollateral>(std::move(*c));
+  }
   return std::make_shared<const ratls::Verifier>(std::move(o), clock);
 }
 

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <openssl/err.h>
 
+#include "attest/binding.h"
+#include "attest/sim/dcap_sim.h"
 #include "attest/sim/snp_attester.h"
 #include "crypto/digest.h"
 #include "crypto/keys.h"
@@ -339,6 +341,68 @@ TEST_F(RatlsTest, CacheReusesUntilNearExpiry) {
   Verifier later(TrustingSim(), clock_);
   clock_.Set(clock_.Now() + 100000);
   EXPECT_NE(later.Verify((*d)->cert).reason().find("certificate_validity"), std::string::npos);
+}
+
+
+// TDX: a quote from the DCAP simulator whose REPORTDATA binds the certificate's key, in the
+// extension with Gramine's TEE-quote tag, verified with the verifier's collateral.
+TEST(RatlsDcap, TdxQuoteOverTls) {
+  ManualClock clock(SystemClock().Now());
+  auto dcap_sim = sim::DcapSimulator::Create(clock.Now());
+  ASSERT_TRUE(dcap_sim) << dcap_sim.error().ToString();
+  auto key = GenerateEcKey("P-256");
+  ASSERT_TRUE(key);
+  auto spki = PublicKeyToDer(key->get());
+  ASSERT_TRUE(spki);
+  auto cert_for = [&](const attest::ReportData& report_data) {
+    sim::DcapQuoteSpec q;
+    q.report_data = report_data;
+    q.mr_td.fill(0x42);
+    auto ev = dcap_sim->Make(q, {}, sim::DcapFault::kNone, clock.Now());
+    EXPECT_TRUE(ev) << ev.error().ToString();
+    EvidenceExtension ext;
+    ext.tag = kTagTeeQuote;
+    ext.evidence = ev->quote;
+    auto hash = Sha512(*spki);
+    ext.pubkey_hash.assign(hash.begin(), hash.end());
+    auto cert = SelfSignedWithExtensions(key->get(), {}, clock.Now(),
+                                         EncodeEvidenceExtension(ext), std::nullopt);
+    EXPECT_TRUE(cert);
+    return std::make_pair(*cert, std::make_shared<const trust::DcapCollateral>(ev->collateral));
+  };
+  auto [cert, collateral] = cert_for(attest::KeyBinding(*spki));
+  VerifierOptions o;
+  o.extra_roots = {dcap_sim->root()};
+  o.dcap_collateral = collateral;
+  {
+    Verification r = Verifier(o, clock).Verify(cert);
+    EXPECT_TRUE(r.accepted()) << r.reason();
+    EXPECT_EQ(r.tee(), "tdx");
+    EXPECT_TRUE(r.simulated);
+  }
+  // Over a real handshake.
+  Identity id{cert, ShareKey(EvpPkeyPtr(EVP_PKEY_dup(key->get()))), "tdx", true};
+  auto s = SslCtxPtr(SSL_CTX_new(TLS_server_method()));
+  ASSERT_TRUE(UseIdentity(s.get(), id));
+  auto c = SslCtxPtr(SSL_CTX_new(TLS_client_method()));
+  ASSERT_TRUE(RequireAttestedPeer(c.get(), std::make_shared<Verifier>(o, clock), Role::kClient));
+  Outcome out = Handshake(s.get(), c.get());
+  EXPECT_TRUE(out.client_ok) << out.client_reason;
+  EXPECT_TRUE(out.client_accepted);
+
+  VerifierOptions other_td = o;
+  other_td.dcap.expect["mr_td"] = Bytes(48, 0x43);
+  EXPECT_NE(Verifier(other_td, clock).Verify(cert).reason().find("mr_td"), std::string::npos);
+  VerifierOptions no_collateral = o;
+  no_collateral.dcap_collateral = nullptr;
+  EXPECT_NE(Verifier(no_collateral, clock).Verify(cert).reason().find("collateral"),
+            std::string::npos);
+  attest::ReportData other{};
+  other[0] = 1;
+  auto [moved, moved_collateral] = cert_for(other);
+  VerifierOptions o2 = o;
+  o2.dcap_collateral = moved_collateral;
+  EXPECT_NE(Verifier(o2, clock).Verify(moved).reason().find("another key"), std::string::npos);
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include "base/encoding.h"
 #include "crypto/digest.h"
 #include "crypto/keys.h"
+#include "parse/dcap/quote.h"
 #include "parse/snp/report.h"
 #include "ratls/extension.h"
+#include "verify/dcap/verifier.h"
 #include "verify/snp/verifier.h"
 
 namespace veritee::ratls {
@@ -41,9 +43,52 @@ Bytes HashWith(uint64_t alg, ByteSpan data) {
 }  // namespace
 
 Verifier::Verifier(VerifierOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock), snp_(std::make_unique<snp::SnpVerifier>()) {}
+    : options_(std::move(options)),
+      clock_(clock),
+      snp_(std::make_unique<snp::SnpVerifier>()),
+      dcap_(std::make_unique<dcap::DcapVerifier>()) {}
 
 Verifier::~Verifier() = default;
+
+Verification Verifier::VerifyQuote(Verification v, const EvidenceExtension& ext,
+                                   const attest::ReportData& binding, const Certificate& peer,
+                                   UnixTime now) const {
+  auto quote = dcap::ParseQuoteKeepTrailing(ext.evidence);
+  if (quote) {
+    const auto& rd = quote->is_tdx() ? quote->td.report_data : quote->sgx.report_data;
+    const bool bound = std::equal(binding.begin(), binding.end(), rd.begin());
+    v.Add("report_data", bound,
+          bound ? std::string("REPORTDATA = SHA-512(SubjectPublicKeyInfo") +
+                      (ext.nonce ? " ‖ nonce" : "") + "): the quote binds this key"
+                : "REPORTDATA " + ToHex(rd) + " does not bind this certificate's key "
+                  "(expected " + ToHex(binding) + "): the evidence belongs to another key");
+  }
+  if (!v.Add("collateral", options_.dcap_collateral != nullptr,
+             options_.dcap_collateral != nullptr
+                 ? "DCAP collateral supplied by the verifier"
+                 : "a TDX/SGX quote needs DCAP collateral (TCB Info, QE Identity, CRLs), and "
+                   "none was configured")) {
+    return v;
+  }
+  dcap::VerifyInputs in;
+  in.at = now;
+  in.collateral = options_.dcap_collateral;
+  in.extra_roots = options_.extra_roots;
+  in.validation = options_.dcap;
+  Verification inner = dcap_->Verify(ext.evidence, in);
+  Verification out{inner.tee()};
+  for (const Check& c : v.checks()) out.Add(c.name, c.ok, c.detail);
+  for (const Check& c : inner.checks()) out.Add(c.name, c.ok, c.detail);
+  for (const std::string& n : inner.notes()) out.Note(n);
+  out.simulated = inner.simulated;
+  out.trust_anchor = inner.trust_anchor;
+  out.claims = inner.claims;
+  out.collateral = inner.collateral;
+  out.claims["ratls"] = Json{{"certificate_sha256", peer.Sha256Hex()},
+                             {"nonce", ext.nonce ? Json(ToHex(*ext.nonce)) : Json(nullptr)}};
+  if (inner.complete() && quote) out.MarkComplete();
+  return out;
+}
 
 Verification Verifier::Verify(const Certificate& peer) const {
   const std::vector<CertExtension> exts = peer.Extensions();
@@ -106,11 +151,7 @@ Verification Verifier::Verify(const Certificate& peer) const {
   const attest::ReportData binding =
       attest::KeyBinding(*spki, ext.nonce ? ByteSpan(*ext.nonce) : ByteSpan());
 
-  if (*tee != "sev-snp") {
-    v.Add("evidence", false,
-          "TDX/SGX quote verification is not available to RA-TLS in this build");
-    return v;
-  }
+  if (*tee != "sev-snp") return VerifyQuote(std::move(v), ext, binding, peer, now);
   auto report = snp::ParseReport(ext.evidence);
   if (report) {
     const bool bound = std::equal(binding.begin(), binding.end(), report->report_data.begin());

@@ -10,9 +10,12 @@
 //   nonce                 the nonce claim equals the verifier's, when one is required
 //   report_data           the evidence's report data is SHA-512(SPKI ‖ nonce): the TEE
 //                         vouched for this very key
-//   then every check of the evidence's own verifier (SEV-SNP today: signature, chain to
-//   a built-in AMD root or an explicit --trust-root, TCB, and the policy's measurement and
-//   other values), with the policy in VerifierOptions.
+//   then every check of the evidence's own verifier with the policy in VerifierOptions:
+//   SEV-SNP (tag 60010: signature, chain to a built-in AMD root or an explicit trust root,
+//   TCB, measurement and the other values) or Intel DCAP (tag 60000, TDX or SGX quotes:
+//   PCK chain to the Intel root, collateral, TCB status, mr_td and the other values). DCAP
+//   needs collateral (TCB Info, QE Identity, CRLs), which the verifier supplies: without
+//   it a quote is rejected at the `collateral` check.
 // The TLS handshake itself proves possession of the key (CertificateVerify), so a
 // certificate copied from an attested server is useless to an impostor.
 #pragma once
@@ -23,11 +26,16 @@
 
 #include "base/time.h"
 #include "crypto/x509.h"
+#include "ratls/extension.h"
+#include "verify/dcap/options.h"
 #include "verify/snp/options.h"
 #include "verify/verification.h"
 
 namespace veritee::snp {
 class SnpVerifier;
+}
+namespace veritee::dcap {
+class DcapVerifier;
 }
 
 namespace veritee::ratls {
@@ -37,6 +45,9 @@ struct VerifierOptions {
   std::vector<Certificate> extra_roots;  // e.g. the simulator's ARK; never replaces vendors'
   std::vector<Crl> crls;
   std::optional<Bytes> expected_nonce;   // require this nonce in the claims
+  // Intel DCAP (TDX/SGX quotes).
+  dcap::ValidationOptions dcap;
+  std::shared_ptr<const trust::DcapCollateral> dcap_collateral;
 };
 
 class Verifier {
@@ -51,9 +62,13 @@ class Verifier {
   const VerifierOptions& options() const { return options_; }
 
  private:
+  Verification VerifyQuote(Verification v, const EvidenceExtension& ext,
+                           const std::array<uint8_t, 64>& binding, const Certificate& peer,
+                           UnixTime now) const;
   VerifierOptions options_;
   const Clock& clock_;
   std::unique_ptr<snp::SnpVerifier> snp_;
+  std::unique_ptr<dcap::DcapVerifier> dcap_;
 };
 
 }  // namespace veritee::ratls
