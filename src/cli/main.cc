@@ -4,6 +4,7 @@
 #include "cli/appraise_commands.h"
 #include "cli/attest_commands.h"
 #include "cli/commands.h"
+#include "cli/service_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -16,14 +17,16 @@ int main(int argc, char** argv) {
   veritee::cli::RegisterVerify(app, &exit_code);
   veritee::cli::RegisterBench(app, &exit_code);
   veritee::cli::RegisterSim(app, &exit_code);
+  veritee::cli::RegisterSimDcap(app, &exit_code);
   veritee::cli::RegisterToken(app, &exit_code);
   veritee::cli::RegisterKeys(app, &exit_code);
   veritee::cli::RegisterRefvalues(app, &exit_code);
-  veritee::cli::RegisterSimDcap(app, &exit_code);
   veritee::cli::RegisterDetect(app, &exit_code);
   veritee::cli::RegisterAttest(app, &exit_code);
   veritee::cli::RegisterSeal(app, &exit_code);
   veritee::cli::RegisterRatls(app, &exit_code);
+  veritee::cli::RegisterServe(app, &exit_code);
+  veritee::cli::RegisterKbs(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

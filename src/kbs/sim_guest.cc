@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "base/encoding.h"
+#include "trust/dcap_collateral.h"
 
 namespace veritee::kbs {
 
@@ -74,5 +75,45 @@ GuestEvidence SnpSimGuest::AsFunction() const {
 std::string SnpSimGuest::ArkPem() const { return state_->simulator.ark().ToPem(); }
 
 std::string SnpSimGuest::measurement_hex() const { return ToHex(state_->base.measurement); }
+
+struct TdxSimGuest::State {
+  sim::DcapSimulator simulator;
+  sim::DcapQuoteSpec spec;
+  sim::DcapPlatformSpec platform;
+};
+
+Result<TdxSimGuest> TdxSimGuest::Open(const std::string& dir, bool debug, UnixTime now) {
+  auto state = std::make_shared<State>();
+  if (std::filesystem::exists(dir + "/keys/tcb_signing.key.pem")) {
+    VT_ASSIGN_OR_RETURN(state->simulator, sim::DcapSimulator::Load(dir));
+  } else {
+    VT_ASSIGN_OR_RETURN(state->simulator, sim::DcapSimulator::Create(now));
+    VT_RETURN_IF_ERROR(state->simulator.Save(dir));
+  }
+  state->spec.tdx = true;
+  for (size_t i = 0; i < 48; ++i) state->spec.mr_td[i] = static_cast<uint8_t>(0x70 + i);
+  if (debug) state->spec.td_attributes |= 1;  // TUD.DEBUG
+  if (!std::filesystem::exists(dir + "/tcb_info.json")) {
+    VT_ASSIGN_OR_RETURN(sim::DcapEvidence ev,
+                        state->simulator.Make(state->spec, state->platform, sim::DcapFault::kNone, now));
+    VT_RETURN_IF_ERROR(trust::SaveCollateralFolder(ev.collateral, dir));
+  }
+  return TdxSimGuest(std::move(state));
+}
+
+Result<nlohmann::json> TdxSimGuest::Evidence(ByteSpan report_data) const {
+  if (report_data.size() != 64) return MakeError(ErrorCode::kInvalidArgument, "report data is 64 bytes");
+  sim::DcapQuoteSpec spec = state_->spec;
+  std::copy(report_data.begin(), report_data.end(), spec.report_data.begin());
+  VT_ASSIGN_OR_RETURN(sim::DcapEvidence ev, state_->simulator.Make(spec, state_->platform, sim::DcapFault::kNone,
+                                                                   SystemClock().Now()));
+  return nlohmann::json{{"evidence", ToBase64(ev.quote)}};
+}
+
+GuestEvidence TdxSimGuest::AsFunction() const {
+  return [guest = *this](ByteSpan report_data) { return guest.Evidence(report_data); };
+}
+
+std::string TdxSimGuest::mr_td_hex() const { return ToHex(state_->spec.mr_td); }
 
 }  // namespace veritee::kbs

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attest/sim/dcap_sim.h"
 #include "attest/sim/snp_sim.h"
 #include "base/bytes.h"
 
@@ -41,6 +42,23 @@ class SnpSimGuest {
  private:
   struct State;
   explicit SnpSimGuest(std::shared_ptr<const State> state) : state_(std::move(state)) {}
+  std::shared_ptr<const State> state_;
+};
+
+// A simulated Intel TDX guest: quotes from the DCAP simulator (attest/sim/dcap_sim.h) with
+// the report data to bind, as {"evidence": base64 of the quote} (the PCK chain travels in
+// the quote). Open() also writes the simulator's collateral folder and root.pem into DIR,
+// which the service takes as --collateral DIR --trust-root DIR/root.pem.
+class TdxSimGuest {
+ public:
+  static Result<TdxSimGuest> Open(const std::string& dir, bool debug, UnixTime now);
+  Result<nlohmann::json> Evidence(ByteSpan report_data) const;
+  GuestEvidence AsFunction() const;
+  std::string mr_td_hex() const;
+
+ private:
+  struct State;
+  explicit TdxSimGuest(std::shared_ptr<const State> state) : state_(std::move(state)) {}
   std::shared_ptr<const State> state_;
 };
 
