@@ -222,6 +222,8 @@ TEST(Cli, BenchPrintsVerificationsPerSecondLast) {
   std::string last = out.substr(out.rfind('\n') + 1);
   EXPECT_EQ(last.rfind("verifications_per_second: ", 0), 0u) << last;
   EXPECT_NE(r.out.find("verdict: accepted"), std::string::npos);
+  EXPECT_NE(r.out.find("raw_signature: ecdsa-p384 (1 per verification)"), std::string::npos);
+  EXPECT_NE(r.out.find("raw_ecdsa_p384_verify_per_second:"), std::string::npos);
   EXPECT_EQ(Veritee("bench verify " + SimArgs() + " --seconds 0").rc, 2);
 }
 

@@ -164,6 +164,11 @@ TEST(DcapCli, RealQuotesAndBench) {
   RunResult bench = Veritee("bench verify " + args + " --at 2025-06-20T10:32:27Z --seconds 0.2");
   EXPECT_EQ(bench.rc, 0) << bench.err;
   EXPECT_NE(bench.out.find("verifications_per_second:"), std::string::npos);
+  // A quote rests on two ECDSA P-256 signatures: the reference primitive says so.
+  EXPECT_NE(bench.out.find("raw_signature: ecdsa-p256 (2 per verification)"), std::string::npos)
+      << bench.out;
+  EXPECT_NE(bench.out.find("raw_ecdsa_p256_verify_per_second:"), std::string::npos);
+  EXPECT_NE(bench.out.find("ratio_to_raw_signatures:"), std::string::npos);
 }
 
 }  // namespace
