@@ -13,10 +13,11 @@
 #include "cli/attest_commands.h"
 #include "cli/render.h"
 #include "cli/verify_flags.h"
+#include "ratls/policy.h"
 #include "ratls/proxy.h"
 #include "trust/dcap_collateral.h"
 #include "verify/dcap/options.h"
-#include "verify/snp/policy.h"
+#include "verify/snp/policy.h"  // ParseExpectValue
 
 namespace veritee::cli {
 namespace {
@@ -32,7 +33,10 @@ void AddPeerPolicyFlags(CLI::App* cmd, PeerPolicyArgs& p, const std::string& who
                   "an extra root for the " + whose + "'s evidence (e.g. the simulator's ARK); "
                   "repeatable; never replaces the built-in vendor roots");
   cmd->add_option("--crl", p.crls, "a CRL for the " + whose + "'s chain; repeatable");
-  cmd->add_option("--policy", p.policy, "appraisal policy for the " + whose + " (sev-snp section)");
+  cmd->add_option("--policy", p.policy,
+                  "policy FILE for the " + whose + ", the format of `veritee verify --policy`: "
+                  "its sev-snp, tdx and sgx sections apply to a " + whose + " of that TEE, "
+                  "and a " + whose + " from a TEE with no section is refused");
   cmd->add_option("--expect", p.expects,
                   "required value NAME=HEX of the " + whose + "'s evidence (measurement, "
                   "host_data, ...); repeatable");
@@ -55,8 +59,8 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
   }
   if (!p.policy.empty()) {
     VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(p.policy));
-    auto st = snp::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), o.snp);
+    auto st = ratls::LoadPolicyText(
+        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), o);
     if (!st) return tl::unexpected(WithOption(st.error(), p.policy));
   }
   for (const std::string& e : p.expects) {
@@ -67,20 +71,27 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
     const std::string name = e.substr(0, eq);
     auto v = snp::ParseExpectValue(name, e.substr(eq + 1));
     if (v) o.snp.expect[name] = *v;
-    // TDX/SGX names (mr_td, rtmr0, mr_enclave, ...) go to the DCAP policy.
+    // TDX/SGX names (mr_td, rtmr0, mr_enclave, ...) go to both DCAP policies, so that a
+    // quote of the other kind is refused ("not a field of this quote"), as before the
+    // policies were split.
     const auto& tdx = dcap::ExpectableTdxFields();
     const auto& sgx = dcap::ExpectableSgxFields();
     auto hex = FromHex(e.substr(eq + 1));
     if (!v && hex && (tdx.count(name) != 0 || sgx.count(name) != 0)) {
-      o.dcap.expect[name] = *hex;
+      o.tdx.expect[name] = *hex;
+      o.sgx.expect[name] = *hex;
       continue;
     }
     if (!v) return tl::unexpected(WithOption(v.error(), "--expect"));
-    if (name == "report_data" && hex) o.dcap.expect[name] = *hex;
+    if (name == "report_data" && hex) {
+      o.tdx.expect[name] = *hex;
+      o.sgx.expect[name] = *hex;
+    }
   }
   if (p.allow_debug) {
     o.snp.allow_debug = true;
-    o.dcap.allow_debug = true;
+    o.tdx.allow_debug = true;
+    o.sgx.allow_debug = true;
   }
   if (!p.collateral.empty()) {
     auto c = trust::LoadDcapCollateral(p.collateral);

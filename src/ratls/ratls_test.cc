@@ -17,7 +17,9 @@
 #include "attest/sim/snp_attester.h"
 #include "crypto/digest.h"
 #include "crypto/keys.h"
+#include "base/encoding.h"
 #include "ratls/extension.h"
+#include "ratls/policy.h"
 #include "ratls/tls.h"
 
 namespace veritee::ratls {
@@ -249,6 +251,56 @@ TEST_F(RatlsTest, NonceRequiredByTheVerifier) {
   EXPECT_TRUE(o.client_ok) << o.client_reason;
 }
 
+// --policy: a peer is checked against its own TEE's section, and a peer from a TEE the
+// policy has no section for is refused rather than accepted unchecked.
+TEST_F(RatlsTest, PolicySectionOfThePeersTee) {
+  auto with_policy = [&](const std::string& text) {
+    VerifierOptions o = TrustingSim();
+    auto st = LoadPolicyText(text, o);
+    EXPECT_TRUE(st) << st.error().ToString();
+    return ClientVerifies(Fresh(), o);
+  };
+  Outcome o = with_policy(R"({"tdx": {}, "sgx": {}})");
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_NE(o.client_reason.find("tee: sev-snp evidence is not accepted"), std::string::npos)
+      << o.client_reason;
+  std::string measurement;  // the simulator's: a0 a1 ... cf
+  for (int i = 0; i < 48; ++i) measurement += ToHex(Bytes{static_cast<uint8_t>(0xa0 + i)});
+  o = with_policy(R"({"sev-snp": {"expect": {"measurement": ")" + measurement +
+                  R"("}}, "tdx": {"expect": {"mr_td": ")" + std::string(96, '0') + R"("}}})");
+  EXPECT_TRUE(o.client_ok) << o.client_reason;
+  o = with_policy(R"({"sev-snp": {"expect": {"measurement": ")" + std::string(96, '0') + R"("}}})");
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_NE(o.client_reason.find("measurement"), std::string::npos) << o.client_reason;
+}
+
+TEST(RatlsPolicy, KeyErrorsNameTheKeyAndLine) {
+  VerifierOptions o;
+  auto st = LoadPolicyText("{\n \"sgx\": {\n  \"min_isv_svn\": 1,\n  \"mr_td\": \"00\"}}", o);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "sgx.mr_td");
+  EXPECT_NE(st.error().message.find("unknown key"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("(line 4)"), std::string::npos) << st.error().message;
+  st = LoadPolicyText("{\"sev-snp\": {},\n \"tdx\": {\"expect\": {\n \"mr_tdd\": \"00\"}}}", o);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "tdx.expect.mr_tdd");
+  EXPECT_NE(st.error().message.find("(line 3)"), std::string::npos) << st.error().message;
+  st = LoadPolicyText("{\"sev-snp\": {},\n \"sev_snp\": {}}", o);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "sev_snp");
+  EXPECT_NE(st.error().message.find("(line 2)"), std::string::npos) << st.error().message;
+  // Sections of TEEs that RA-TLS does not carry are skipped, but alone they accept no peer.
+  st = LoadPolicyText(R"({"description": "x", "nitro": {"anything": 1}})", o);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("no \"sev-snp\", \"tdx\" or \"sgx\" section"),
+            std::string::npos)
+      << st.error().message;
+  ASSERT_TRUE(LoadPolicyText(R"({"nitro": {}, "sgx": {"min_isv_svn": 2}})", o));
+  EXPECT_EQ(*o.tees, std::set<std::string>{"sgx"});
+  EXPECT_EQ(*o.sgx.min_isv_svn, 2);
+  EXPECT_FALSE(o.tdx.min_isv_svn);
+}
+
 TEST_F(RatlsTest, MutualBothWays) {
   auto server_cache = std::make_shared<CertCache>(attester_, CertOptions{}, clock_);
   auto client_cache = std::make_shared<CertCache>(attester_, CertOptions{}, clock_);
@@ -391,7 +443,7 @@ TEST(RatlsDcap, TdxQuoteOverTls) {
   EXPECT_TRUE(out.client_accepted);
 
   VerifierOptions other_td = o;
-  other_td.dcap.expect["mr_td"] = Bytes(48, 0x43);
+  other_td.tdx.expect["mr_td"] = Bytes(48, 0x43);
   EXPECT_NE(Verifier(other_td, clock).Verify(cert).reason().find("mr_td"), std::string::npos);
   VerifierOptions no_collateral = o;
   no_collateral.dcap_collateral = nullptr;
@@ -403,6 +455,93 @@ TEST(RatlsDcap, TdxQuoteOverTls) {
   VerifierOptions o2 = o;
   o2.dcap_collateral = moved_collateral;
   EXPECT_NE(Verifier(o2, clock).Verify(moved).reason().find("another key"), std::string::npos);
+}
+
+// A simulated DCAP quote whose REPORTDATA binds a fresh key, in an RA-TLS certificate for
+// that key, and the collateral that verifies it.
+struct DcapPeer {
+  Identity identity;
+  std::shared_ptr<const trust::DcapCollateral> collateral;
+};
+
+DcapPeer MakeDcapPeer(const sim::DcapSimulator& dcap_sim, sim::DcapQuoteSpec q, UnixTime now) {
+  auto key = GenerateEcKey("P-256");
+  EXPECT_TRUE(key);
+  auto spki = PublicKeyToDer(key->get());
+  EXPECT_TRUE(spki);
+  q.report_data = attest::KeyBinding(*spki);
+  auto ev = dcap_sim.Make(q, {}, sim::DcapFault::kNone, now);
+  EXPECT_TRUE(ev) << ev.error().ToString();
+  EvidenceExtension ext;
+  ext.tag = kTagTeeQuote;
+  ext.evidence = ev->quote;
+  auto hash = Sha512(*spki);
+  ext.pubkey_hash.assign(hash.begin(), hash.end());
+  auto cert =
+      SelfSignedWithExtensions(key->get(), {}, now, EncodeEvidenceExtension(ext), std::nullopt);
+  EXPECT_TRUE(cert);
+  return DcapPeer{Identity{*cert, ShareKey(std::move(*key)), q.tdx ? "tdx" : "sgx", true},
+                  std::make_shared<const trust::DcapCollateral>(ev->collateral)};
+}
+
+// --policy over TDX and SGX peers: one file, the "tdx" section for a TDX peer and the "sgx"
+// section for an SGX one, each with its own expected values, checked in a real handshake.
+TEST(RatlsDcap, PolicySectionsForTdxAndSgx) {
+  ManualClock clock(SystemClock().Now());
+  auto dcap_sim = sim::DcapSimulator::Create(clock.Now());
+  ASSERT_TRUE(dcap_sim) << dcap_sim.error().ToString();
+  sim::DcapQuoteSpec td;
+  td.mr_td.fill(0x42);
+  DcapPeer tdx = MakeDcapPeer(*dcap_sim, td, clock.Now());
+  sim::DcapQuoteSpec enclave;
+  enclave.tdx = false;
+  enclave.mr_enclave.fill(0x11);
+  DcapPeer sgx = MakeDcapPeer(*dcap_sim, enclave, clock.Now());
+
+  auto with_policy = [&](const std::string& text, const DcapPeer& peer) {
+    VerifierOptions o;
+    o.extra_roots = {dcap_sim->root()};
+    o.dcap_collateral = peer.collateral;
+    auto st = LoadPolicyText(text, o);
+    EXPECT_TRUE(st) << st.error().ToString();
+    auto s = SslCtxPtr(SSL_CTX_new(TLS_server_method()));
+    EXPECT_TRUE(UseIdentity(s.get(), peer.identity));
+    auto c = SslCtxPtr(SSL_CTX_new(TLS_client_method()));
+    EXPECT_TRUE(RequireAttestedPeer(c.get(), std::make_shared<Verifier>(o, clock), Role::kClient));
+    return Handshake(s.get(), c.get());
+  };
+  auto hex = [](uint8_t byte, size_t n) { return ToHex(Bytes(n, byte)); };
+  auto policy = [&](uint8_t mr_td, uint8_t mr_enclave) {
+    return R"({"tdx": {"expect": {"mr_td": ")" + hex(mr_td, 48) +
+           R"("}, "require_sept_ve_disable": true},
+               "sgx": {"expect": {"mr_enclave": ")" + hex(mr_enclave, 32) + R"("}}})";
+  };
+
+  // mr_td differs: the handshake is refused, naming mr_td.
+  Outcome o = with_policy(policy(0x43, 0x11), tdx);
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_FALSE(o.client_accepted);
+  EXPECT_NE(o.client_reason.find("mr_td"), std::string::npos) << o.client_reason;
+  EXPECT_EQ(o.received, "");
+  // mr_td matches: accepted. The sgx section's mr_enclave is not asked of a TD.
+  o = with_policy(policy(0x42, 0x11), tdx);
+  EXPECT_TRUE(o.client_ok) << o.client_reason;
+  EXPECT_TRUE(o.client_accepted);
+  EXPECT_EQ(o.received, "hello");
+  // The SGX peer against the same files: the sgx section, not the tdx one.
+  o = with_policy(policy(0x42, 0x11), sgx);
+  EXPECT_TRUE(o.client_ok) << o.client_reason;
+  o = with_policy(policy(0x42, 0x12), sgx);
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_NE(o.client_reason.find("mr_enclave"), std::string::npos) << o.client_reason;
+  // A TEE without a section is refused, even with valid evidence and collateral.
+  o = with_policy(R"({"sev-snp": {}, "sgx": {}})", tdx);
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_NE(o.client_reason.find("tee: tdx evidence is not accepted"), std::string::npos)
+      << o.client_reason;
+  o = with_policy(R"({"tdx": {"allow_debug": false}})", sgx);
+  EXPECT_FALSE(o.client_ok);
+  EXPECT_NE(o.client_reason.find("no \"sgx\" section"), std::string::npos) << o.client_reason;
 }
 
 }  // namespace

@@ -50,10 +50,28 @@ Verifier::Verifier(VerifierOptions options, const Clock& clock)
 
 Verifier::~Verifier() = default;
 
+bool Verifier::AddTeeCheck(Verification& v, const std::string& tee) const {
+  if (!options_.tees) return true;
+  const bool ok = options_.tees->count(tee) != 0;
+  std::string accepted;
+  for (const std::string& t : *options_.tees) accepted += (accepted.empty() ? "" : ", ") + t;
+  return v.Add("tee", ok,
+               ok ? tee + " evidence is accepted by the policy"
+                  : tee + " evidence is not accepted: the policy has no \"" + tee +
+                        "\" section (it accepts " + (accepted.empty() ? "none" : accepted) + ")");
+}
+
 Verification Verifier::VerifyQuote(Verification v, const EvidenceExtension& ext,
                                    const attest::ReportData& binding, const Certificate& peer,
                                    UnixTime now) const {
   auto quote = dcap::ParseQuoteKeepTrailing(ext.evidence);
+  // An unparsable quote is rejected by the DCAP verifier below, and never marked complete.
+  const bool tdx = !quote || quote->is_tdx();
+  if (quote && !AddTeeCheck(v, std::string(dcap::TeeName(tdx)))) {
+    Verification out{std::string(dcap::TeeName(tdx))};
+    for (const Check& c : v.checks()) out.Add(c.name, c.ok, c.detail);
+    return out;
+  }
   if (quote) {
     const auto& rd = quote->is_tdx() ? quote->td.report_data : quote->sgx.report_data;
     const bool bound = std::equal(binding.begin(), binding.end(), rd.begin());
@@ -74,7 +92,7 @@ Verification Verifier::VerifyQuote(Verification v, const EvidenceExtension& ext,
   in.at = now;
   in.collateral = options_.dcap_collateral;
   in.extra_roots = options_.extra_roots;
-  in.validation = options_.dcap;
+  in.validation = tdx ? options_.tdx : options_.sgx;
   Verification inner = dcap_->Verify(ext.evidence, in);
   Verification out{inner.tee()};
   for (const Check& c : v.checks()) out.Add(c.name, c.ok, c.detail);
@@ -152,6 +170,7 @@ Verification Verifier::Verify(const Certificate& peer) const {
       attest::KeyBinding(*spki, ext.nonce ? ByteSpan(*ext.nonce) : ByteSpan());
 
   if (*tee != "sev-snp") return VerifyQuote(std::move(v), ext, binding, peer, now);
+  if (!AddTeeCheck(v, *tee)) return v;
   auto report = snp::ParseReport(ext.evidence);
   if (report) {
     const bool bound = std::equal(binding.begin(), binding.end(), report->report_data.begin());

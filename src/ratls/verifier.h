@@ -8,6 +8,8 @@
 //   pubkey_hash           the pubkey-hash claim is the hash of this certificate's
 //                         SubjectPublicKeyInfo
 //   nonce                 the nonce claim equals the verifier's, when one is required
+//   tee                   the evidence's TEE is one the options accept, when they name
+//                         some (for a quote: TDX or SGX, once the quote has parsed)
 //   report_data           the evidence's report data is SHA-512(SPKI ‖ nonce): the TEE
 //                         vouched for this very key
 //   then every check of the evidence's own verifier with the policy in VerifierOptions:
@@ -22,6 +24,8 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "base/time.h"
@@ -45,9 +49,15 @@ struct VerifierOptions {
   std::vector<Certificate> extra_roots;  // e.g. the simulator's ARK; never replaces vendors'
   std::vector<Crl> crls;
   std::optional<Bytes> expected_nonce;   // require this nonce in the claims
-  // Intel DCAP (TDX/SGX quotes).
-  dcap::ValidationOptions dcap;
+  // Intel DCAP: a policy for TDX quotes and one for SGX quotes (a policy file's "tdx" and
+  // "sgx" sections differ: expected values, accepted TCB statuses, ...).
+  dcap::ValidationOptions tdx;
+  dcap::ValidationOptions sgx;
   std::shared_ptr<const trust::DcapCollateral> dcap_collateral;
+  // The TEEs whose peers are accepted ("sev-snp", "tdx", "sgx"); unset: every one. A peer
+  // chooses its TEE, so a policy file (ratls/policy.h) sets this to the sections it has:
+  // a peer from a TEE the policy says nothing about is refused, not accepted unchecked.
+  std::optional<std::set<std::string>> tees;
 };
 
 class Verifier {
@@ -62,6 +72,8 @@ class Verifier {
   const VerifierOptions& options() const { return options_; }
 
  private:
+  // Adds the `tee` check when the options restrict the TEEs; false when it failed.
+  bool AddTeeCheck(Verification& v, const std::string& tee) const;
   Verification VerifyQuote(Verification v, const EvidenceExtension& ext,
                            const std::array<uint8_t, 64>& binding, const Certificate& peer,
                            UnixTime now) const;

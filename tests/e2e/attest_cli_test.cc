@@ -311,4 +311,70 @@ TEST(RatlsCli, MutualRequiresAnAttestedClient) {
   EXPECT_EQ(anonymous.out.find("hello"), std::string::npos);
 }
 
+// --policy reads the sev-snp, tdx and sgx sections of the `verify --policy` file format: a
+// peer from a TEE the policy has no section for is refused (on either side), and an
+// unknown key in any of those sections is a usage error naming the key and its line.
+TEST(RatlsCli, PolicySectionsForEveryTee) {
+  auto policy = [](const std::string& name, const std::string& text) {
+    fs::path p = TempDir() / name;
+    std::ofstream(p) << text;
+    return " --policy " + p.string();
+  };
+  std::string measurement;  // the simulator's: a0 a1 ... cf
+  for (int i = 0; i < 48; ++i) {
+    char byte[3];
+    std::snprintf(byte, sizeof byte, "%02x", 0xa0 + i);
+    measurement += byte;
+  }
+  const std::string tdx_only =
+      policy("tdx-only.json", R"({"tdx": {"expect": {"mr_td": ")" + std::string(96, '4') +
+                                  R"("}}, "nitro": {}})");
+  const std::string snp_and_tdx = policy(
+      "snp-and-tdx.json", R"({"sev-snp": {"expect": {"measurement": ")" + measurement +
+                              R"("}}, "tdx": {"expect": {"mr_td": ")" + std::string(96, '4') +
+                              R"("}}, "sgx": {"min_isv_svn": 1}})");
+  const std::string root = " --trust-root " + (Sim() / "ark.pem").string();
+  Upstream upstream;
+  Server server("--sim " + Sim().string() + " --upstream 127.0.0.1:" +
+                std::to_string(upstream.port()));
+  ASSERT_GT(server.port(), 0) << server.first_line();
+  const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+
+  RunResult refused = Veritee("ratls connect " + url + root + tdx_only);
+  EXPECT_EQ(refused.rc, 1) << refused.err;
+  EXPECT_NE(refused.err.find("tee: sev-snp evidence is not accepted: the policy has no "
+                             "\"sev-snp\" section (it accepts tdx)"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.out, "") << "nothing is sent to a refused server";
+  RunResult accepted = Veritee("ratls connect " + url + root + snp_and_tdx);
+  EXPECT_EQ(accepted.rc, 0) << accepted.err;
+  EXPECT_NE(accepted.out.find("hello"), std::string::npos);
+
+  RunResult bad_tdx = Veritee("ratls connect " + url + root +
+                              policy("bad-tdx.json", "{\n  \"sev-snp\": {},\n  \"tdx\": {\n"
+                                                     "    \"mr_td\": \"00\"\n  }\n}\n"));
+  EXPECT_EQ(bad_tdx.rc, 2);
+  EXPECT_NE(bad_tdx.err.find("tdx.mr_td: "), std::string::npos) << bad_tdx.err;
+  EXPECT_NE(bad_tdx.err.find("unknown key (line 4)"), std::string::npos) << bad_tdx.err;
+  RunResult bad_sgx = Veritee("ratls connect " + url + root +
+                              policy("bad-sgx.json", "{\"sgx\": {\"expect\": {\n"
+                                                     "  \"mr_td\": \"00\"}}}"));
+  EXPECT_EQ(bad_sgx.rc, 2);
+  EXPECT_NE(bad_sgx.err.find("sgx.expect.mr_td: "), std::string::npos) << bad_sgx.err;
+  EXPECT_NE(bad_sgx.err.find("(line 2)"), std::string::npos) << bad_sgx.err;
+
+  // Mutual RA-TLS: the server's --policy applies to clients the same way.
+  Server mutual("--sim " + Sim().string() + " --require-client" + root + tdx_only +
+                " --upstream 127.0.0.1:" + std::to_string(upstream.port()));
+  ASSERT_GT(mutual.port(), 0) << mutual.first_line();
+  const std::string mutual_url = "https://127.0.0.1:" + std::to_string(mutual.port()) + "/";
+  RunResult client = Veritee("ratls connect " + mutual_url + root + " --sim " + Sim().string());
+  EXPECT_NE(client.rc, 0);
+  EXPECT_EQ(client.out.find("hello"), std::string::npos);
+
+  RunResult help = Veritee("ratls connect --help");
+  EXPECT_NE(help.out.find("sev-snp, tdx and sgx sections"), std::string::npos) << help.out;
+}
+
 }  // namespace

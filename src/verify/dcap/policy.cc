@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "base/json_path.h"
 #include "verify/policy_sections.h"
 
 namespace veritee::dcap {
@@ -179,7 +180,15 @@ Status LoadPolicyText(std::string_view text, bool tdx, ValidationOptions& option
   }
   if (!doc.is_object()) return KeyError("(top level)", "a policy is a JSON object");
   if (auto it = doc.find(tdx ? "tdx" : "sgx"); it != doc.end()) {
-    VT_RETURN_IF_ERROR(LoadSection(*it, tdx, options));
+    Status st = LoadSection(*it, tdx, options);
+    if (!st) {
+      // Name the line of the offending key, as the sev-snp loader does.
+      Error e = std::move(st).error();
+      if (auto line = JsonPathLine(text, e.field)) {
+        e.message += " (line " + std::to_string(*line) + ")";
+      }
+      return tl::unexpected(std::move(e));
+    }
   }
   return Ok();
 }

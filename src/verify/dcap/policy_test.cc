@@ -44,6 +44,18 @@ TEST(DcapPolicy, ErrorsNameTheKey) {
   EXPECT_NE(st.error().message.find("line 2"), std::string::npos);
 }
 
+TEST(DcapPolicy, KeyErrorsNameTheLine) {
+  ValidationOptions o;
+  auto st = LoadPolicyText("{\"sev-snp\": {},\n \"tdx\": {\n  \"mr_tdd\": \"00\"}}", true, o);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "tdx.mr_tdd");
+  EXPECT_EQ(st.error().message, "unknown key (line 3)");
+  st = LoadPolicyText("{\"sgx\": {\"expect\": {\n\n  \"mr_td\": \"00\"}}}", false, o);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "sgx.expect.mr_td");
+  EXPECT_NE(st.error().message.find("(line 3)"), std::string::npos) << st.error().message;
+}
+
 TEST(DcapPolicy, CommandLineSyntaxes) {
   auto list = ParseStatusList("SWHardeningNeeded,ConfigurationNeeded");
   ASSERT_TRUE(list);
