@@ -3,6 +3,7 @@
 // exported JWK Set (valid, altered, expired, other key), keys (0600, refusing open
 // permissions), refvalues add/list/remove with a policy naming the store, and bad
 // policies that name the key and the line (exit 2).
+#include <algorithm>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -276,8 +277,11 @@ void AppraiseThreeWays(const Landed& e, const std::string& extra = "") {
   ASSERT_EQ(plain.rc, 0) << plain.out << plain.err;
   json j = json::parse(plain.out);
   ASSERT_EQ(j["tee"], e.tee);
-  ASSERT_TRUE(j["claims"].contains(e.claim)) << j["claims"].dump(1);
-  const std::string value = j["claims"][e.claim].get<std::string>();
+  // A dotted claim name (measurements.2) is a path into the claims, as in a policy.
+  std::string pointer = "/" + e.claim;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  ASSERT_TRUE(j["claims"].contains(json::json_pointer(pointer))) << j["claims"].dump(1);
+  const std::string value = j["claims"][json::json_pointer(pointer)].get<std::string>();
   std::string other = value;
   other[0] = other[0] == '0' ? '1' : '0';
   auto policy = [&](const std::string& file, const std::string& set) {
@@ -344,17 +348,15 @@ TEST(AppraiseCliTest, LandedFormatsAffirmWarnContraindicate) {
                      sgx + "/quote.bin --collateral " + sgx +
                          " --at 2025-08-16T05:41:26Z --allow-tcb-status SWHardeningNeeded",
                      "mr_enclave"});
-  // The Nitro handler takes reference values as --expect pcrN=HEX and refuses --policy, so
-  // a Nitro document is appraised with the default rules (--token): verified to the
-  // built-in AWS root, not debuggable.
-  const fs::path key = TempDir() / "nitro-key.pem";
-  RunResult nitro = Veritee("verify " + (d / "nitro" / "choracle_2026-04-22.b64").string() +
-                            " --token --json --signing-key " + key.string());
-  ASSERT_EQ(nitro.rc, 0) << nitro.out << nitro.err;
-  json n = json::parse(nitro.out)["appraisal"];
-  EXPECT_EQ(n["status"], "affirming") << n.dump(1);
-  EXPECT_EQ(n["trust_vector"]["hardware"], 2);
-  EXPECT_EQ(n["trust_vector"]["runtime-opaque"], 2);
+  // Nitro: the reference set names the enclave image (PCR0); the "nitro" section of the
+  // same policy file carries the verifier's keys.
+  AppraiseThreeWays({"nitro", "nitro", (d / "nitro" / "choracle_2026-04-22.b64").string(), "pcr0"});
+  // NVIDIA GPU: the reference set names a measurement block of a real H100 report.
+  const fs::path gpu = d / "nvidia";
+  AppraiseThreeWays({"nvidia", "nvidia-gpu",
+                     (gpu / "h100_545.00_report.hex").string() + " --cert " +
+                         (gpu / "h100_545.00_chain.pem").string() + " --at 2024-06-01T00:00:00Z",
+                     "measurements.2"});
   const fs::path q = d / "tpm" / "swtpm_quote";
   std::ifstream nonce_file(q / "nonce.hex");
   std::string nonce;

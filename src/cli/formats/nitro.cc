@@ -5,7 +5,9 @@
 #include "cli/formats/handlers.h"
 #include "parse/nitro/claims.h"
 #include "parse/nitro/document.h"
+#include "base/file.h"
 #include "verify/nitro/embedded.h"
+#include "verify/nitro/policy.h"
 #include "verify/nitro/verifier.h"
 
 namespace veritee::cli {
@@ -19,9 +21,6 @@ Result<nitro::VerifyInputs> NitroInputs(const VerifyRequest& request) {
   };
   if (!f.certs.empty()) return refuse("--cert", "the document carries its certificates");
   if (!f.crls.empty()) return refuse("--crl", "AWS publishes no CRLs for the Nitro PKI");
-  if (!f.policy.empty()) {
-    return refuse("--policy", "give reference values with --expect pcrN=HEX and --allow-debug");
-  }
   nitro::VerifyInputs in;
   if (!f.at.empty()) in.at = request.at;  // default: the document's own timestamp
   in.extra_roots = request.extra_roots;
@@ -31,6 +30,12 @@ Result<nitro::VerifyInputs> NitroInputs(const VerifyRequest& request) {
     auto value = nitro::ParseExpectValue(name, hex);
     if (!value) return tl::unexpected(WithOption(value.error(), "--expect"));
     in.validation.expect[name] = std::move(*value);
+  }
+  if (!f.policy.empty()) {  // the "nitro" section; --expect (applied first) wins
+    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
+    auto st = nitro::LoadPolicyText(
+        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), in.validation);
+    if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   return in;
 }
