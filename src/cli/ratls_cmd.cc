@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "attest/attester.h"
 #include "attest/detect.h"
@@ -39,7 +40,8 @@ void AddPeerPolicyFlags(CLI::App* cmd, PeerPolicyArgs& p, const std::string& who
                   "and a " + whose + " from a TEE with no section is refused");
   cmd->add_option("--expect", p.expects,
                   "required value NAME=HEX of the " + whose + "'s evidence (measurement, "
-                  "host_data, ...); repeatable");
+                  "host_data, mr_td, mr_enclave, ...); repeatable; a " + whose + " of a TEE "
+                  "that none of the values applies to is refused");
   cmd->add_flag("--allow-debug", p.allow_debug, "accept a debuggable " + whose);
   cmd->add_option("--collateral", p.collateral,
                   "DCAP collateral (bundle or PCS folder) for a TDX/SGX " + whose);
@@ -63,6 +65,7 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
         std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), o);
     if (!st) return tl::unexpected(WithOption(st.error(), p.policy));
   }
+  std::set<std::string> pinned;  // the TEEs the command-line values apply to
   for (const std::string& e : p.expects) {
     size_t eq = e.find('=');
     if (eq == std::string::npos) {
@@ -70,7 +73,10 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
     }
     const std::string name = e.substr(0, eq);
     auto v = snp::ParseExpectValue(name, e.substr(eq + 1));
-    if (v) o.snp.expect[name] = *v;
+    if (v) {
+      o.snp.expect[name] = *v;
+      pinned.insert("sev-snp");
+    }
     // TDX/SGX names (mr_td, rtmr0, mr_enclave, ...) go to both DCAP policies, so that a
     // quote of the other kind is refused ("not a field of this quote"), as before the
     // policies were split.
@@ -80,13 +86,35 @@ Result<std::shared_ptr<const ratls::Verifier>> BuildVerifier(const PeerPolicyArg
     if (!v && hex && (tdx.count(name) != 0 || sgx.count(name) != 0)) {
       o.tdx.expect[name] = *hex;
       o.sgx.expect[name] = *hex;
+      pinned.insert("tdx");
+      pinned.insert("sgx");
       continue;
     }
     if (!v) return tl::unexpected(WithOption(v.error(), "--expect"));
     if (name == "report_data" && hex) {
       o.tdx.expect[name] = *hex;
       o.sgx.expect[name] = *hex;
+      pinned.insert("tdx");
+      pinned.insert("sgx");
     }
+  }
+  if (!p.expects.empty()) {
+    // An RA-TLS peer picks its own TEE: values pinned for one TEE must not let a peer of
+    // another TEE through unchecked. With --expect, only the TEEs that received at least
+    // one expected value are accepted (within those a policy file already allows).
+    if (o.tees) {
+      std::set<std::string> both;
+      for (const std::string& t : pinned) {
+        if (o.tees->count(t) != 0) both.insert(t);
+      }
+      pinned = std::move(both);
+      if (pinned.empty()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "--expect: the values apply to no TEE that --policy accepts");
+      }
+    }
+    o.tees = std::move(pinned);
+    o.tees_from_expect = true;
   }
   if (p.allow_debug) {
     o.snp.allow_debug = true;

@@ -57,8 +57,11 @@ bool Verifier::AddTeeCheck(Verification& v, const std::string& tee) const {
   for (const std::string& t : *options_.tees) accepted += (accepted.empty() ? "" : ", ") + t;
   return v.Add("tee", ok,
                ok ? tee + " evidence is accepted by the policy"
-                  : tee + " evidence is not accepted: the policy has no \"" + tee +
-                        "\" section (it accepts " + (accepted.empty() ? "none" : accepted) + ")");
+                  : tee + " evidence is not accepted: " +
+                        (options_.tees_from_expect
+                             ? "no expected value applies to " + tee
+                             : "the policy has no \"" + tee + "\" section") +
+                        " (it accepts " + (accepted.empty() ? "none" : accepted) + ")");
 }
 
 Verification Verifier::VerifyQuote(Verification v, const EvidenceExtension& ext,

@@ -58,6 +58,9 @@ struct VerifierOptions {
   // chooses its TEE, so a policy file (ratls/policy.h) sets this to the sections it has:
   // a peer from a TEE the policy says nothing about is refused, not accepted unchecked.
   std::optional<std::set<std::string>> tees;
+  // Why `tees` is restricted, for the refusal: the policy's sections (default) or the
+  // expected values given on the command line (`veritee ratls --expect`).
+  bool tees_from_expect = false;
 };
 
 class Verifier {

@@ -351,6 +351,22 @@ TEST(RatlsCli, PolicySectionsForEveryTee) {
   EXPECT_EQ(accepted.rc, 0) << accepted.err;
   EXPECT_NE(accepted.out.find("hello"), std::string::npos);
 
+  // --expect pins values of one TEE: a peer of another TEE is refused, not let through.
+  RunResult pinned_tdx =
+      Veritee("ratls connect " + url + root + " --expect mr_td=" + std::string(96, '4'));
+  EXPECT_EQ(pinned_tdx.rc, 1) << pinned_tdx.err;
+  EXPECT_NE(pinned_tdx.err.find("tee: sev-snp evidence is not accepted: no expected value "
+                                "applies to sev-snp (it accepts sgx, tdx)"),
+            std::string::npos)
+      << pinned_tdx.err;
+  RunResult pinned_snp =
+      Veritee("ratls connect " + url + root + " --expect measurement=" + measurement);
+  EXPECT_EQ(pinned_snp.rc, 0) << pinned_snp.err;
+  RunResult disjoint = Veritee("ratls connect " + url + root + tdx_only +
+                               " --expect measurement=" + measurement);
+  EXPECT_EQ(disjoint.rc, 2) << disjoint.err;
+  EXPECT_NE(disjoint.err.find("apply to no TEE that --policy accepts"), std::string::npos);
+
   RunResult bad_tdx = Veritee("ratls connect " + url + root +
                               policy("bad-tdx.json", "{\n  \"sev-snp\": {},\n  \"tdx\": {\n"
                                                      "    \"mr_td\": \"00\"\n  }\n}\n"));
