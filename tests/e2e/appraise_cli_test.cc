@@ -18,45 +18,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-appraise-e2e-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-appraise-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void Write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
-RunResult Veritee(const std::string& args) {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
-                    " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
 
 const std::string kM(96, 'e');
 
@@ -255,13 +228,6 @@ TEST(AppraiseCliTest, BadPoliciesNameTheKeyAndTheLine) {
 
 namespace {
 
-std::optional<fs::path> SharedTestData() {
-  const char* env = std::getenv("VERITEE_SHARED");
-  fs::path shared = env != nullptr ? fs::path(env) : fs::path(VERITEE_SOURCE_DIR) / ".." / "shared";
-  if (!fs::exists(shared / "testdata")) return std::nullopt;
-  return shared / "testdata";
-}
-
 // One real piece of evidence of a format that has landed, with the claim a reference set
 // names.
 struct Landed {
@@ -331,13 +297,7 @@ void AppraiseThreeWays(const Landed& e, const std::string& extra = "") {
 
 // The formats whose verifiers have landed, appraised by the same rules over their claims.
 TEST(AppraiseCliTest, LandedFormatsAffirmWarnContraindicate) {
-  auto data = SharedTestData();
-  if (!data) {
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") FAIL() << "no shared test data; CI=true";
-    GTEST_SKIP() << "shared test data not found (set VERITEE_SHARED)";
-  }
-  const fs::path d = *data;
+  VT_SHARED_TESTDATA_OR_SKIP(d, "", "");
   const std::string tdx = (d / "tdx" / "tdx_v4_gotdx_cos_00806f_uptodate").string();
   AppraiseThreeWays({"tdx", "tdx",
                      tdx + "/quote.bin --collateral " + tdx + " --at 2025-07-08T09:20:26Z",
@@ -394,3 +354,5 @@ TEST(AppraiseCliTest, LandedFormatsAffirmWarnContraindicate) {
   EXPECT_EQ(dj["trust_vector"]["runtime-opaque"], 96);
   EXPECT_EQ(dj["status"], "contraindicated");
 }
+
+}  // namespace veritee::testing

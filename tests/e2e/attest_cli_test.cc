@@ -20,47 +20,22 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-e2e-attest-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-e2e-attest-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 const std::string kVeritee = std::string(VERITEE_BINARY_DIR) + "/veritee";
 
+// A shell command line (pipes, redirections) run as one, with its output captured.
 RunResult Sh(const std::string& cmd, const std::string& stdin_path = "/dev/null") {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string full =
-      "( " + cmd + " ) >" + out.string() + " 2>" + err.string() + " <" + stdin_path;
-  int status = std::system(full.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
-RunResult Veritee(const std::string& args, const std::string& stdin_path = "/dev/null") {
-  return Sh(kVeritee + " " + args, stdin_path);
+  return Run("( " + cmd + " )", stdin_path);
 }
 
 // One simulator folder for the binary: the PKI is made once.
@@ -394,3 +369,5 @@ TEST(RatlsCli, PolicySectionsForEveryTee) {
 }
 
 }  // namespace
+
+}  // namespace veritee::testing

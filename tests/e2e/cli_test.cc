@@ -12,43 +12,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-e2e-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-RunResult Veritee(const std::string& args) {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
-                    " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
 
 void Write(const fs::path& p, const std::string& bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
@@ -228,3 +201,5 @@ TEST(Cli, BenchPrintsVerificationsPerSecondLast) {
 }
 
 }  // namespace
+
+}  // namespace veritee::testing

@@ -13,45 +13,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-dcap-e2e-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr char kAt[] = "2026-09-21T00:00:00Z";
-
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-dcap-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-RunResult Veritee(const std::string& args) {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
-                    " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
 
 fs::path Sim(const std::string& tee, const std::string& fault, const std::string& extra = "") {
   fs::path d = TempDir() / (tee + "-" + fault);
@@ -144,13 +117,7 @@ TEST(DcapCli, UsageErrorsExitTwo) {
 }
 
 TEST(DcapCli, RealQuotesAndBench) {
-  fs::path shared = fs::path(VERITEE_SOURCE_DIR) / ".." / "shared" / "testdata";
-  if (const char* env = std::getenv("VERITEE_SHARED")) shared = fs::path(env) / "testdata";
-  fs::path tdx = shared / "tdx" / "tdx_v4_phala_b0c06f_uptodate";
-  if (!fs::exists(tdx)) {
-    if (std::getenv("CI") != nullptr && std::string(std::getenv("CI")) == "true") FAIL();
-    GTEST_SKIP() << "shared test data not found";
-  }
+  VT_SHARED_TESTDATA_OR_SKIP(tdx, "tdx/tdx_v4_phala_b0c06f_uptodate", "");
   const std::string args = (tdx / "quote.bin").string() + " --collateral " + tdx.string();
   RunResult ok = Veritee("verify " + args + " --at 2025-06-20T10:32:27Z --json");
   EXPECT_EQ(ok.rc, 0) << ok.out;
@@ -172,3 +139,5 @@ TEST(DcapCli, RealQuotesAndBench) {
 }
 
 }  // namespace
+
+}  // namespace veritee::testing

@@ -12,71 +12,23 @@
 #include <sstream>
 #include <string>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-nitro-e2e-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-nitro-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-RunResult Veritee(const std::string& args) {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
-                    " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
-
-std::optional<fs::path> NitroData() {
-  fs::path shared;
-  if (const char* env = std::getenv("VERITEE_SHARED"); env != nullptr && *env != '\0') {
-    shared = env;
-  } else {
-    shared = fs::path(VERITEE_SOURCE_DIR) / ".." / "shared";
-  }
-  fs::path dir = shared / "testdata" / "nitro";
-  if (!fs::exists(dir / "vectors.json")) return std::nullopt;
-  return dir;
-}
-
-#define VT_NITRO_DATA_OR_SKIP(dir)                                              \
-  const auto vt_dir_ = NitroData();                                             \
-  if (!vt_dir_) {                                                               \
-    const char* ci = std::getenv("CI");                                         \
-    if (ci != nullptr && std::string(ci) == "true") FAIL() << "no shared data"; \
-    GTEST_SKIP() << "shared Nitro test data not found (set VERITEE_SHARED)";    \
-  }                                                                             \
-  const fs::path dir = *vt_dir_
 
 constexpr const char* kChoraclePcr0 =
     "d41c32ee61300488bcf0b8604fad06d6da8721a24c143a422e689acc112cdd6845601290fe226c4ca71f50e9"
     "d3c769b4";
 
 TEST(NitroCli, RealDocumentAtItsOwnTimestamp) {
-  VT_NITRO_DATA_OR_SKIP(dir);
+  VT_SHARED_TESTDATA_OR_SKIP(dir, "nitro", "vectors.json");
   const std::string doc = (dir / "choracle_2026-04-22.b64").string();
   RunResult ok = Veritee("verify " + doc + " --json --expect pcr0=" + kChoraclePcr0);
   ASSERT_EQ(ok.rc, 0) << ok.out << ok.err;
@@ -104,7 +56,7 @@ TEST(NitroCli, RealDocumentAtItsOwnTimestamp) {
 }
 
 TEST(NitroCli, UsageErrors) {
-  VT_NITRO_DATA_OR_SKIP(dir);
+  VT_SHARED_TESTDATA_OR_SKIP(dir, "nitro", "vectors.json");
   const std::string doc = (dir / "choracle_2026-04-22.b64").string();
   EXPECT_EQ(Veritee("verify " + doc + " --expect report_data=00").rc, 2);
   EXPECT_EQ(Veritee("verify " + doc + " --expect pcr0=zz").rc, 2);
@@ -113,7 +65,7 @@ TEST(NitroCli, UsageErrors) {
 }
 
 TEST(NitroCli, DebugForgedAndContainer) {
-  VT_NITRO_DATA_OR_SKIP(dir);
+  VT_SHARED_TESTDATA_OR_SKIP(dir, "nitro", "vectors.json");
   const std::string debug = (dir / "anjuna_full_2024-01-24.cose").string();
   RunResult rejected = Veritee("verify " + debug + " --json");
   EXPECT_EQ(rejected.rc, 1);
@@ -136,7 +88,7 @@ TEST(NitroCli, DebugForgedAndContainer) {
 }
 
 TEST(NitroCli, HostileInputNeverCrashes) {
-  VT_NITRO_DATA_OR_SKIP(dir);
+  VT_SHARED_TESTDATA_OR_SKIP(dir, "nitro", "vectors.json");
   std::string raw = Slurp(dir / "anjuna_prod_2021-03-17.cose");
   for (size_t cut : {size_t{1}, size_t{8}, raw.size() / 2, raw.size() - 1}) {
     fs::path p = TempDir() / ("cut" + std::to_string(cut));
@@ -174,3 +126,5 @@ TEST(NitroCli, SimulatedDocumentVerifiesOnlyWithItsRoot) {
 }
 
 }  // namespace
+
+}  // namespace veritee::testing

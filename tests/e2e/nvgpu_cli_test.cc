@@ -13,65 +13,16 @@
 #include <sstream>
 #include <string>
 
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+
+extern const char kTempDirPrefix[] = "veritee-nvgpu-e2e-";
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
-
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-nvgpu-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-RunResult Veritee(const std::string& args) {
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = std::string(VERITEE_BINARY_DIR) + "/veritee " + args + " >" + out.string() +
-                    " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
-
-std::optional<fs::path> NvidiaData() {
-  fs::path shared;
-  if (const char* env = std::getenv("VERITEE_SHARED"); env != nullptr && *env != '\0') {
-    shared = env;
-  } else {
-    shared = fs::path(VERITEE_SOURCE_DIR) / ".." / "shared";
-  }
-  fs::path dir = shared / "testdata" / "nvidia";
-  std::error_code ec;
-  if (!fs::is_regular_file(dir / "vectors.json", ec)) return std::nullopt;
-  return dir;
-}
-
-#define NVIDIA_DATA_OR_SKIP(dir)                                              \
-  const auto dir##_opt = NvidiaData();                                        \
-  if (!dir##_opt) {                                                           \
-    const char* ci = std::getenv("CI");                                       \
-    if (ci != nullptr && std::string(ci) == "true") FAIL() << "no testdata";  \
-    GTEST_SKIP() << "shared NVIDIA test data not found (set VERITEE_SHARED)"; \
-  }                                                                           \
-  const fs::path dir = *dir##_opt
 
 json Json(const RunResult& r) {
   json j = json::parse(r.out, nullptr, false);
@@ -89,7 +40,7 @@ const json* FindCheck(const json& v, const std::string& name) {
 std::string P(const fs::path& dir, const char* name) { return (dir / name).string(); }
 
 TEST(NvgpuCli, EndToEndWithBothRims) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   RunResult r = Veritee(
       "verify " + P(d, "h100_545.00_report.hex") + " --cert " + P(d, "h100_545.00_chain.pem") +
       " --rim " + P(d, "rim_driver_545.00_test_no_gpu.swidtag") + " --rim " +
@@ -120,7 +71,7 @@ TEST(NvgpuCli, EndToEndWithBothRims) {
 }
 
 TEST(NvgpuCli, SignatureAndChainOnly) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   for (const char* base : {"h100_550.90.07", "h100_570.124.03", "b100_575.32"}) {
     RunResult r = Veritee("verify " + P(d, (std::string(base) + "_report.hex").c_str()) +
                           " --cert " + P(d, (std::string(base) + "_chain.pem").c_str()) +
@@ -133,7 +84,7 @@ TEST(NvgpuCli, SignatureAndChainOnly) {
 }
 
 TEST(NvgpuCli, Rejections) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   RunResult r = Veritee("verify " + P(d, "NEG_h100_560.00_report_bad_signature.hex") +
                         " --cert " + P(d, "h100_535.86.09_chain.pem") + " --json");
   EXPECT_EQ(r.rc, 1);
@@ -187,7 +138,7 @@ TEST(NvgpuCli, Rejections) {
 }
 
 TEST(NvgpuCli, Bundles) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   RunResult r = Veritee("verify " + P(d, "hgx8_h100_590.12_evidence.json") +
                         " --expect nonce=4760e30534a0621357d458b1a7936551b5dc4cd1e69718adf7ed9fb0252a537e"
                         " --json");
@@ -201,7 +152,7 @@ TEST(NvgpuCli, Bundles) {
 }
 
 TEST(NvgpuCli, Inspect) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   RunResult r = Veritee("inspect " + P(d, "b100_575.32_report.hex") + " --json");
   EXPECT_EQ(r.rc, 0) << r.err;
   json j = Json(r);
@@ -214,7 +165,7 @@ TEST(NvgpuCli, Inspect) {
 }
 
 TEST(NvgpuCli, UsageErrors) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   const std::string base = "verify " + P(d, "h100_545.00_report.hex") + " --cert " +
                            P(d, "h100_545.00_chain.pem");
   EXPECT_EQ(Veritee(base + " --expect report_data=00").rc, 2);
@@ -226,7 +177,7 @@ TEST(NvgpuCli, UsageErrors) {
 }
 
 TEST(NvgpuCli, BenchVerify) {
-  NVIDIA_DATA_OR_SKIP(d);
+  VT_SHARED_TESTDATA_OR_SKIP(d, "nvidia", "vectors.json");
   RunResult r = Veritee("bench verify " + P(d, "h100_545.00_report.hex") + " --cert " +
                         P(d, "h100_545.00_chain.pem") + " --seconds 0.2");
   EXPECT_EQ(r.rc, 0) << r.err;
@@ -235,3 +186,5 @@ TEST(NvgpuCli, BenchVerify) {
 }
 
 }  // namespace
+
+}  // namespace veritee::testing

@@ -35,6 +35,11 @@
 #include "parse/tpm/pcr_values.h"
 #include "parse/tpm/test_data.h"
 #include "testing/swtpm.h"
+#include "testing/veritee_cli.h"
+
+namespace veritee::testing {
+extern const char kTempDirPrefix[] = "veritee-tpm-e2e-";
+}  // namespace veritee::testing
 
 namespace veritee::tpm {
 namespace {
@@ -44,40 +49,17 @@ using nlohmann::json;
 
 const std::vector<uint32_t> kQuotedPcrs = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 17};
 
-struct RunResult {
-  int rc = -1;
-  std::string out, err;
-};
+using veritee::testing::RunResult;
+using veritee::testing::Slurp;
+using veritee::testing::TempDir;
 
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-tpm-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
+// $VERITEE_BIN, when set, is the binary under test instead of the one just built.
 RunResult Veritee(const std::string& args) {
   const char* override_bin = std::getenv("VERITEE_BIN");
-  std::string bin = override_bin != nullptr && *override_bin != '\0'
-                        ? override_bin
-                        : std::string(VERITEE_BINARY_DIR) + "/veritee";
-  fs::path out = TempDir() / "stdout", err = TempDir() / "stderr";
-  std::string cmd = bin + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+  if (override_bin != nullptr && *override_bin != '\0') {
+    return veritee::testing::Run(std::string(override_bin) + " " + args);
+  }
+  return veritee::testing::Veritee(args);
 }
 
 void Write(const fs::path& p, ByteSpan bytes) { ASSERT_TRUE(WriteFile(p.string(), bytes)); }

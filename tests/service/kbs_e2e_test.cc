@@ -32,8 +32,14 @@
 #include "kbs/sim_guest.h"
 #include "service/kbs_client.h"
 #include "store/testing/temp_postgres.h"
+#include "testing/veritee_cli.h"
 
 namespace veritee {
+
+namespace testing {
+extern const char kTempDirPrefix[] = "veritee-service-e2e-";
+}  // namespace testing
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -42,21 +48,8 @@ using service::KbsClient;
 
 constexpr char kAdminToken[] = "e2e-admin-token-0123456789abcdef";
 
-fs::path TempDir() {
-  static fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("veritee-service-e2e-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using veritee::testing::Slurp;
+using veritee::testing::TempDir;
 
 // The simulator PKI (RSA-2048 to keep ASan builds quick) and guests, shared by the binary.
 struct Pki {
