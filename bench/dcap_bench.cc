@@ -12,9 +12,8 @@
 
 #include "attest/sim/dcap_sim.h"
 #include "base/file.h"
-#include "crypto/digest.h"
-#include "crypto/keys.h"
 #include "parse/dcap/quote.h"
+#include "raw_signature.h"
 #include "trust/dcap_collateral.h"
 #include "verify/dcap/verifier.h"
 
@@ -27,15 +26,7 @@ constexpr char kSgx[] = VERITEE_SHARED_DIR "/testdata/sgx/sgx_v3_automata_00606a
 constexpr char kSgxAt[] = "2025-08-16T05:41:26Z";
 
 void BM_RawEcdsaP256Verify(benchmark::State& state) {
-  auto key = GenerateEcKey("P-256");
-  auto digest = Sha256(Bytes(632, 0x5a));
-  auto sig = SignEcdsaDigest(key->get(), digest);
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_verify_init(ctx.get());
-  for (auto _ : state) {
-    int rc = EVP_PKEY_verify(ctx.get(), sig->data(), sig->size(), digest.data(), digest.size());
-    benchmark::DoNotOptimize(rc);
-  }
+  RawSignatureVerify(state, RawSignature::kEcdsaP256);
 }
 BENCHMARK(BM_RawEcdsaP256Verify);
 

@@ -12,9 +12,8 @@
 #include "attest/sim/nitro_sim.h"
 #include "base/encoding.h"
 #include "base/file.h"
-#include "crypto/digest.h"
-#include "crypto/keys.h"
 #include "parse/nitro/document.h"
+#include "raw_signature.h"
 #include "verify/nitro/verifier.h"
 
 namespace veritee {
@@ -28,15 +27,7 @@ Result<Bytes> RealDocument() {
 }
 
 void BM_RawEcdsaP384Verify(benchmark::State& state) {
-  auto key = GenerateEcKey("P-384");
-  auto digest = Sha384(Bytes(4600, 0x5a));
-  auto sig = SignEcdsaDigest(key->get(), digest);
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_verify_init(ctx.get());
-  for (auto _ : state) {
-    int rc = EVP_PKEY_verify(ctx.get(), sig->data(), sig->size(), digest.data(), digest.size());
-    benchmark::DoNotOptimize(rc);
-  }
+  RawSignatureVerify(state, RawSignature::kEcdsaP384);
 }
 BENCHMARK(BM_RawEcdsaP384Verify);
 

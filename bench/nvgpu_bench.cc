@@ -15,11 +15,10 @@
 #include "base/encoding.h"
 #include "base/file.h"
 #include "base/time.h"
-#include "crypto/digest.h"
-#include "crypto/keys.h"
 #include "parse/nvgpu/opaque.h"
 #include "parse/nvgpu/rim.h"
 #include "parse/nvgpu/spdm.h"
+#include "raw_signature.h"
 #include "verify/nvgpu/verifier.h"
 #include "verify/nvgpu/xmldsig.h"
 
@@ -31,15 +30,7 @@ constexpr char kDir[] = VERITEE_SHARED_DIR "/testdata/nvidia/";
 Result<Bytes> Read(const std::string& name) { return ReadFile(std::string(kDir) + name); }
 
 void BM_NvgpuRawEcdsaP384Verify(benchmark::State& state) {
-  auto key = GenerateEcKey("P-384");
-  auto digest = Sha384(Bytes(4012, 0x5a));
-  auto sig = SignEcdsaDigest(key->get(), digest);
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_verify_init(ctx.get());
-  for (auto _ : state) {
-    int rc = EVP_PKEY_verify(ctx.get(), sig->data(), sig->size(), digest.data(), digest.size());
-    benchmark::DoNotOptimize(rc);
-  }
+  RawSignatureVerify(state, RawSignature::kEcdsaP384);
 }
 BENCHMARK(BM_NvgpuRawEcdsaP384Verify);
 

@@ -12,13 +12,10 @@
 // The swtpm vectors are read from ../shared/testdata/tpm (skipped when absent).
 #include <benchmark/benchmark.h>
 
-#include <openssl/rsa.h>
-
 #include "base/file.h"
-#include "crypto/digest.h"
-#include "crypto/keys.h"
 #include "parse/tpm/attest.h"
 #include "parse/tpm/event_log.h"
+#include "raw_signature.h"
 #include "verify/tpm/replay.h"
 #include "verify/tpm/verifier.h"
 
@@ -28,37 +25,12 @@ namespace {
 constexpr char kDir[] = VERITEE_SHARED_DIR "/testdata/tpm/swtpm_quote/";
 
 void BM_RawRsa2048Verify(benchmark::State& state) {
-  auto key = GenerateRsaKey(2048);
-  Bytes digest(32, 0x5a);
-  EvpPkeyCtxPtr sign(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_sign_init(sign.get());
-  EVP_PKEY_CTX_set_rsa_padding(sign.get(), RSA_PKCS1_PADDING);
-  EVP_PKEY_CTX_set_signature_md(sign.get(), EVP_sha256());
-  Bytes sig(256);
-  size_t len = sig.size();
-  EVP_PKEY_sign(sign.get(), sig.data(), &len, digest.data(), digest.size());
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_verify_init(ctx.get());
-  EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING);
-  EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256());
-  for (auto _ : state) {
-    int rc = EVP_PKEY_verify(ctx.get(), sig.data(), len, digest.data(), digest.size());
-    if (rc != 1) state.SkipWithError("verify failed");
-    benchmark::DoNotOptimize(rc);
-  }
+  RawSignatureVerify(state, RawSignature::kRsa2048Pkcs1);
 }
 BENCHMARK(BM_RawRsa2048Verify);
 
 void BM_RawEcdsaP256Verify(benchmark::State& state) {
-  auto key = GenerateEcKey("P-256");
-  auto digest = Sha256(Bytes(145, 0x5a));
-  auto sig = SignEcdsaDigest(key->get(), digest);
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  EVP_PKEY_verify_init(ctx.get());
-  for (auto _ : state) {
-    int rc = EVP_PKEY_verify(ctx.get(), sig->data(), sig->size(), digest.data(), digest.size());
-    benchmark::DoNotOptimize(rc);
-  }
+  RawSignatureVerify(state, RawSignature::kEcdsaP256);
 }
 BENCHMARK(BM_RawEcdsaP256Verify);
 
