@@ -42,21 +42,4 @@ RunResult Veritee(const std::string& args, const std::string& stdin_path) {
   return Run(std::string(VERITEE_BINARY_DIR) + "/veritee " + args, stdin_path);
 }
 
-std::optional<fs::path> SharedTestdata(const fs::path& relative, const fs::path& marker) {
-  fs::path shared = fs::path(VERITEE_SOURCE_DIR) / ".." / "shared";
-  if (const char* env = std::getenv("VERITEE_SHARED"); env != nullptr && *env != '\0') {
-    shared = env;
-  }
-  fs::path dir = shared / "testdata";
-  if (!relative.empty()) dir /= relative;
-  std::error_code ec;
-  if (!fs::exists(marker.empty() ? dir : dir / marker, ec)) return std::nullopt;
-  return dir;
-}
-
-bool SharedDataRequired() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 }  // namespace veritee::testing

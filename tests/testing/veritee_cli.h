@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "base/testing/shared_data.h"  // SharedTestdata, VT_SHARED_TESTDATA_OR_SKIP
+
 namespace veritee::testing {
 
 // Defined by each test binary: the name of its scratch folder, without the process id.
@@ -40,26 +42,4 @@ RunResult Run(const std::string& command, const std::string& stdin_path = "/dev/
 // Runs <build>/veritee ARGS, as Run does.
 RunResult Veritee(const std::string& args, const std::string& stdin_path = "/dev/null");
 
-// $VERITEE_SHARED/testdata/<relative> (../shared beside the source tree when the variable
-// is unset or empty), or nullopt when <relative>/<marker> does not exist there. An empty
-// `relative` or `marker` names the folder itself.
-std::optional<std::filesystem::path> SharedTestdata(const std::filesystem::path& relative,
-                                                    const std::filesystem::path& marker);
-
-// True under CI=true, where missing shared data fails a test instead of skipping it.
-bool SharedDataRequired();
-
 }  // namespace veritee::testing
-
-// Declares `dir` as SharedTestdata(relative, marker), or skips the current test (fails it
-// under CI=true) when that is absent.
-#define VT_SHARED_TESTDATA_OR_SKIP(dir, relative, marker)                               \
-  const auto dir##_found_ = ::veritee::testing::SharedTestdata(relative, marker);       \
-  if (!dir##_found_) {                                                                  \
-    const std::string dir##_what_ = "shared test data testdata/" +                      \
-                                    std::filesystem::path(relative).string() +          \
-                                    " not found (set VERITEE_SHARED)";                  \
-    if (::veritee::testing::SharedDataRequired()) FAIL() << dir##_what_ << "; CI=true"; \
-    GTEST_SKIP() << dir##_what_;                                                        \
-  }                                                                                     \
-  const std::filesystem::path dir = *dir##_found_

@@ -13,16 +13,26 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/testing/shared_data.h"
 
 namespace veritee::dcap::testing {
 
 // testdata/<tee> ("tdx" or "sgx"), or nullopt when absent.
-std::optional<std::filesystem::path> DcapTestDataDir(const std::string& tee);
-bool SharedDataRequired();
+inline std::optional<std::filesystem::path> DcapTestDataDir(const std::string& tee) {
+  return ::veritee::testing::SharedTestdata(tee, "vectors.json");
+}
+using ::veritee::testing::LoadVectors;
+using ::veritee::testing::SharedDataRequired;
 // The shared folder itself (parent of testdata/ and peers/), or nullopt.
-std::optional<std::filesystem::path> SharedDir();
-nlohmann::json LoadVectors(const std::filesystem::path& dir);
-Bytes ReadTestFile(const std::filesystem::path& path);
+inline std::optional<std::filesystem::path> SharedDir() {
+  auto testdata = ::veritee::testing::SharedTestdata("", "");
+  if (!testdata) return std::nullopt;
+  return testdata->parent_path();
+}
+// The bytes of `path`; fails the calling test (ADD_FAILURE) and returns {} on error.
+inline Bytes ReadTestFile(const std::filesystem::path& path) {
+  return ::veritee::testing::ReadTestFile(path.parent_path(), path.filename().string());
+}
 
 }  // namespace veritee::dcap::testing
 

@@ -14,21 +14,19 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/testing/shared_data.h"
 #include "parse/nvgpu/spdm.h"
 
 namespace veritee::nvgpu::testing {
 
+using ::veritee::testing::LoadVectors;
+using ::veritee::testing::ReadTestFile;
+using ::veritee::testing::SharedDataRequired;
+
 // The testdata/nvidia folder, or nullopt when absent.
-std::optional<std::filesystem::path> NvidiaTestDataDir();
-
-// Whether a missing folder must fail the test (CI=true).
-bool SharedDataRequired();
-
-// vectors.json, parsed. Precondition: NvidiaTestDataDir() has a value.
-nlohmann::json LoadVectors(const std::filesystem::path& dir);
-
-// The bytes of dir/relative; fails the calling test (ADD_FAILURE) and returns {} on error.
-Bytes ReadTestFile(const std::filesystem::path& dir, const std::string& relative);
+inline std::optional<std::filesystem::path> NvidiaTestDataDir() {
+  return ::veritee::testing::SharedTestdata("nvidia", "vectors.json");
+}
 // A report file (hex text) decoded to bytes.
 Bytes ReadReport(const std::filesystem::path& dir, const std::string& relative);
 

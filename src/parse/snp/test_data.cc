@@ -1,47 +1,6 @@
 #include "parse/snp/test_data.h"
 
-#include <cstdlib>
-
-#include "base/file.h"
-
 namespace veritee::snp::testing {
-
-std::optional<std::filesystem::path> SnpTestDataDir() {
-  std::filesystem::path shared;
-  if (const char* env = std::getenv("VERITEE_SHARED"); env != nullptr && *env != '\0') {
-    shared = env;
-  } else {
-    const char* source = std::getenv("VERITEE_SOURCE_DIR");
-    shared =
-        std::filesystem::path(source != nullptr && *source != '\0' ? source : VERITEE_SOURCE_DIR) /
-        ".." / "shared";
-  }
-  std::filesystem::path dir = shared / "testdata" / "snp";
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(dir / "vectors.json", ec)) return std::nullopt;
-  return dir;
-}
-
-bool SharedDataRequired() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
-nlohmann::json LoadVectors(const std::filesystem::path& dir) {
-  Bytes raw = ReadTestFile(dir, "vectors.json");
-  nlohmann::json j = nlohmann::json::parse(raw.begin(), raw.end(), nullptr, false);
-  if (j.is_discarded()) ADD_FAILURE() << "vectors.json is not JSON";
-  return j;
-}
-
-Bytes ReadTestFile(const std::filesystem::path& dir, const std::string& relative) {
-  auto bytes = ReadFile((dir / relative).string());
-  if (!bytes) {
-    ADD_FAILURE() << relative << ": " << bytes.error().ToString();
-    return {};
-  }
-  return *std::move(bytes);
-}
 
 namespace {
 template <size_t N>

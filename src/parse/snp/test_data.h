@@ -14,21 +14,19 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/testing/shared_data.h"
 #include "parse/snp/report.h"
 
 namespace veritee::snp::testing {
 
+using ::veritee::testing::LoadVectors;
+using ::veritee::testing::ReadTestFile;
+using ::veritee::testing::SharedDataRequired;
+
 // The testdata/snp folder, or nullopt when absent.
-std::optional<std::filesystem::path> SnpTestDataDir();
-
-// Whether a missing folder must fail the test (CI=true).
-bool SharedDataRequired();
-
-// vectors.json, parsed. Precondition: SnpTestDataDir() has a value.
-nlohmann::json LoadVectors(const std::filesystem::path& dir);
-
-// The bytes of dir/relative; fails the calling test (ADD_FAILURE) and returns {} on error.
-Bytes ReadTestFile(const std::filesystem::path& dir, const std::string& relative);
+inline std::optional<std::filesystem::path> SnpTestDataDir() {
+  return ::veritee::testing::SharedTestdata("snp", "vectors.json");
+}
 
 // A valid report of the given version whose fields all hold distinct non-zero values
 // (version-specific fields only where the version has them).

@@ -13,15 +13,18 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/testing/shared_data.h"
 
 namespace veritee::tpm::testing {
 
+using ::veritee::testing::LoadVectors;
+using ::veritee::testing::ReadTestFile;
+using ::veritee::testing::SharedDataRequired;
+
 // The testdata/tpm folder, or nullopt when absent.
-std::optional<std::filesystem::path> TpmTestDataDir();
-bool SharedDataRequired();
-nlohmann::json LoadVectors(const std::filesystem::path& dir);
-// The bytes of dir/relative; fails the calling test (ADD_FAILURE) and returns {} on error.
-Bytes ReadTestFile(const std::filesystem::path& dir, const std::string& relative);
+inline std::optional<std::filesystem::path> TpmTestDataDir() {
+  return ::veritee::testing::SharedTestdata("tpm", "vectors.json");
+}
 
 }  // namespace veritee::tpm::testing
 
