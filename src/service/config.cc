@@ -53,7 +53,10 @@ Status LoadConfigFile(const std::string& path, ServiceConfig& c) {
     if (p.empty() || p.front() == '/' || base.empty() || p.find("://") != std::string::npos) return p;
     return base + "/" + p;
   };
-  for (const auto& [key, v] : j.items()) {
+  for (const auto& item_kv : j.items()) {
+    // Named copies: clang 14 cannot capture structured bindings in the lambdas below.
+    const std::string& key = item_kv.key();
+    const json& v = item_kv.value();
     auto str = [&](std::string& into, bool is_path) -> Status {
       if (!v.is_string()) return tl::unexpected(Bad(key, "must be a string"));
       into = is_path ? rel(v.get<std::string>()) : v.get<std::string>();
