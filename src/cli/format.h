@@ -6,6 +6,7 @@
 // caches a verifier keeps (certificate chains, collateral) live across `bench` iterations.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ struct VerifyRequest {
   std::vector<Certificate> certs;        // --cert (SEV-SNP certificate tables expanded)
   std::vector<Crl> crls;                 // --crl
   std::vector<Certificate> extra_roots;  // --trust-root
+  // --policy, read once by BuildRequest (a long-running verifier and `bench verify` reuse
+  // the request; the handlers parse their own section from this text).
+  std::shared_ptr<const std::string> policy_text;
 };
 
 class FormatHandler {
@@ -47,5 +51,8 @@ FormatHandler* DetectFormat(ByteSpan evidence);
 
 // Reads the files the common flags name (exit 2 on failure).
 Result<VerifyRequest> BuildRequest(const VerifyFlags& flags);
+// The --policy text of a request built by BuildRequest: nullptr without --policy. An error
+// when --policy was given but its text is not in the request (fail closed, never skip it).
+Result<const std::string*> PolicyText(const VerifyRequest& request);
 
 }  // namespace veritee::cli

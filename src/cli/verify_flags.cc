@@ -164,7 +164,19 @@ Result<VerifyRequest> BuildRequest(const VerifyFlags& f) {
     if (!crl) return tl::unexpected(WithOption(crl.error(), path));
     in.crls.push_back(std::move(*crl));
   }
+  if (!f.policy.empty()) {
+    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
+    in.policy_text = std::make_shared<const std::string>(text.begin(), text.end());
+  }
   return in;
+}
+
+Result<const std::string*> PolicyText(const VerifyRequest& request) {
+  if (request.flags == nullptr || request.flags->policy.empty()) return nullptr;
+  if (!request.policy_text) {
+    return MakeError(ErrorCode::kInternal, "--policy " + request.flags->policy + " was not loaded");
+  }
+  return request.policy_text.get();
 }
 
 Result<std::map<std::string, std::string>> SplitExpects(const VerifyFlags& f) {

@@ -50,10 +50,9 @@ Result<dcap::VerifyInputs> Inputs(const VerifyRequest& request, bool tdx) {
     VT_ASSIGN_OR_RETURN(in.collateral, State().Collateral(f.collateral));
   }
   dcap::ValidationOptions& o = in.validation;
-  if (!f.policy.empty()) {
-    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
-    auto st = dcap::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), tdx, o);
+  VT_ASSIGN_OR_RETURN(const std::string* policy, PolicyText(request));
+  if (policy != nullptr) {
+    auto st = dcap::LoadPolicyText(*policy, tdx, o);
     if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   VT_ASSIGN_OR_RETURN(auto expects, SplitExpects(f));

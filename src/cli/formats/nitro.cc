@@ -31,10 +31,9 @@ Result<nitro::VerifyInputs> NitroInputs(const VerifyRequest& request) {
     if (!value) return tl::unexpected(WithOption(value.error(), "--expect"));
     in.validation.expect[name] = std::move(*value);
   }
-  if (!f.policy.empty()) {  // the "nitro" section; --expect (applied first) wins
-    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
-    auto st = nitro::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), in.validation);
+  VT_ASSIGN_OR_RETURN(const std::string* policy, PolicyText(request));
+  if (policy != nullptr) {  // the "nitro" section; --expect (applied first) wins
+    auto st = nitro::LoadPolicyText(*policy, in.validation);
     if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   return in;

@@ -54,10 +54,9 @@ Result<nvgpu::VerifyInputs> NvgpuInputs(const VerifyRequest& request) {
     if (!value) return tl::unexpected(WithOption(value.error(), "--expect"));
     in.validation.expect[name] = std::move(*value);
   }
-  if (!f.policy.empty()) {  // the "nvidia-gpu" section; --expect wins for the same name
-    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
-    auto st = nvgpu::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), in.validation);
+  VT_ASSIGN_OR_RETURN(const std::string* policy, PolicyText(request));
+  if (policy != nullptr) {  // the "nvidia-gpu" section; --expect wins for the same name
+    auto st = nvgpu::LoadPolicyText(*policy, in.validation);
     if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   return in;

@@ -45,10 +45,9 @@ Result<snp::VerifyInputs> SnpInputs(const VerifyRequest& request) {
   in.crls = request.crls;
   in.extra_roots = request.extra_roots;
   snp::ValidationOptions& o = in.validation;
-  if (!f.policy.empty()) {
-    VT_ASSIGN_OR_RETURN(Bytes text, ReadFile(f.policy));
-    auto st = snp::LoadPolicyText(
-        std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), o);
+  VT_ASSIGN_OR_RETURN(const std::string* policy, PolicyText(request));
+  if (policy != nullptr) {
+    auto st = snp::LoadPolicyText(*policy, o);
     if (!st) return tl::unexpected(WithOption(st.error(), f.policy));
   }
   VT_ASSIGN_OR_RETURN(auto expects, SplitExpects(f));
