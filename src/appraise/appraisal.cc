@@ -307,7 +307,7 @@ class Appraiser {
   void CollateralAge() {
     if (!p_.max_collateral_age_s) return;
     std::vector<std::pair<std::string, UnixTime>> dates;
-    Dates(v_.collateral, dates, "");
+    Dates(v_.CollateralJson(), dates, "");
     if (dates.empty()) {
       Add("max_collateral_age", Component::kHardware, claim::kContraindicated,
           "no dated collateral (CRL, TCB info) was used, so its age cannot be shown");

@@ -213,6 +213,7 @@ Verification Verifier::Verify(const Certificate& peer) const {
   v.trust_anchor = inner.trust_anchor;
   v.claims = inner.claims;
   v.collateral = inner.collateral;
+  v.shared_collateral = inner.shared_collateral;
   v.claims["ratls"] = Json{{"certificate_sha256", peer.Sha256Hex()},
                            {"pubkey_hash_alg", HashName(ext.hash_alg)},
                            {"nonce", ext.nonce ? Json(ToHex(*ext.nonce)) : Json(nullptr)}};

@@ -23,6 +23,21 @@ std::string Verification::reason() const {
   return {};
 }
 
+Json Verification::CollateralJson() const {
+  if (shared_collateral.empty()) return collateral;
+  Json out = Json::object();
+  for (const auto& [key, part] : shared_collateral) {
+    if (!part) continue;
+    if (!key.empty()) {
+      out[key] = *part;
+    } else if (part->is_object()) {
+      for (const auto& [k, value] : part->items()) out[k] = value;
+    }
+  }
+  for (const auto& [k, value] : collateral.items()) out[k] = value;
+  return out;
+}
+
 Json Verification::ToJson() const {
   Json out = Json::object();
   out["tee"] = tee_;
@@ -36,7 +51,7 @@ Json Verification::ToJson() const {
   out["checks"] = std::move(checks);
   out["claims"] = claims;
   out["trust_anchor"] = trust_anchor;
-  out["collateral"] = collateral;
+  out["collateral"] = CollateralJson();
   if (!notes_.empty()) out["notes"] = notes_;
   return out;
 }

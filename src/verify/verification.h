@@ -7,7 +7,9 @@
 // ToJson() emits the object of DESIGN.md ("verify --json").
 #pragma once
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,7 +47,14 @@ class Verification {
   std::string trust_anchor;
   Json claims = Json::object();
   Json collateral = Json::object();
+  // Parts of the collateral description that a verifier caches and shares between
+  // verifications (read-only): KEY -> object; an empty KEY merges the object's members at
+  // the top level. Copying them on every call cost a DCAP verification as much as its
+  // parsing and checks together. CollateralJson() is the whole description (members set in
+  // `collateral` win); ToJson() uses it.
+  std::vector<std::pair<std::string, std::shared_ptr<const Json>>> shared_collateral;
 
+  Json CollateralJson() const;
   Json ToJson() const;
 
  private:

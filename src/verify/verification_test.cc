@@ -47,3 +47,30 @@ TEST(Verification, JsonFollowsTheContract) {
 
 }  // namespace
 }  // namespace veritee
+
+namespace veritee {
+namespace {
+
+TEST(Verification, SharedCollateralIsMergedWithoutChangingTheDescription) {
+  Verification v{"tdx"};
+  auto base = std::make_shared<const Json>(Json{{"source", "dir"}, {"tcb_info", {{"id", "TDX"}}}});
+  auto certs = std::make_shared<const Json>(Json::array({Json{{"subject", "PCK"}}}));
+  v.shared_collateral.emplace_back("", base);
+  v.shared_collateral.emplace_back("certificates", certs);
+  v.collateral["verification_time"] = "2025-06-20T10:32:27Z";
+  const Json all = v.CollateralJson();
+  EXPECT_EQ(all.dump(),
+            R"({"source":"dir","tcb_info":{"id":"TDX"},"certificates":[{"subject":"PCK"}],)"
+            R"("verification_time":"2025-06-20T10:32:27Z"})");
+  EXPECT_EQ(v.ToJson()["collateral"], all);
+  // Members set on the verification itself win over a shared part.
+  v.collateral["source"] = "override";
+  EXPECT_EQ(v.CollateralJson()["source"], "override");
+  // Without shared parts the description is `collateral` itself.
+  Verification plain{"sev-snp"};
+  plain.collateral["crls"] = Json::array();
+  EXPECT_EQ(plain.CollateralJson(), plain.collateral);
+}
+
+}  // namespace
+}  // namespace veritee

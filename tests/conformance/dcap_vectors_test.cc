@@ -242,7 +242,7 @@ TEST_F(DcapVectors, EveryVectorMatchesItsManifest) {
         EXPECT_EQ(tcb["tdx_module_identity"], ident);
       }
     }
-    EXPECT_EQ(json::parse(loose.collateral.dump())["tcb_info"]["tcb_evaluation_data_number"],
+    EXPECT_EQ(json::parse(loose.CollateralJson().dump())["tcb_info"]["tcb_evaluation_data_number"],
               take("tcb_evaluation_data_number"));
     std::string fmspc = take("fmspc").get<std::string>();
     for (char& ch : fmspc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

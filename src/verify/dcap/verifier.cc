@@ -899,8 +899,9 @@ Verification DcapVerifier::Verify(ByteSpan bytes, const VerifyInputs& in) {
                              {"isv_prod_id", qe.qe_report.isv_prod_id},
                              {"isv_svn", qe.qe_report.isv_svn}};
   v.claims = std::move(claims);
-  v.collateral = cs.json;
-  v.collateral["certificates"] = pck->json;
+  // The cached parts are shared with the collateral state and the PCK chain, not copied.
+  v.shared_collateral.emplace_back("", std::shared_ptr<const Json>(col, &cs.json));
+  v.shared_collateral.emplace_back("certificates", std::shared_ptr<const Json>(pck, &pck->json));
   v.collateral["verification_time"] = at_text;
   v.MarkComplete();
   return v;
