@@ -1,9 +1,30 @@
 #include "verify/policy_text.h"
 
+#include <algorithm>
+
 #include "base/json_path.h"
 #include "verify/policy_sections.h"
 
 namespace veritee {
+
+Result<nlohmann::json> ParsePolicyJson(std::string_view text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts the characters read, the offending one included: that one sits at
+    // e.byte - 1, and a newline that ends the bad token belongs to the line it ends.
+    const size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    const size_t line = 1 + static_cast<size_t>(std::count(
+                                text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "JSON syntax error on line " + std::to_string(line) + ": " + e.what());
+  }
+}
+
+Error WithKeyLine(std::string_view text, Error e) {
+  if (auto line = JsonPathLine(text, e.field)) e.message += " (line " + std::to_string(*line) + ")";
+  return e;
+}
 
 tl::unexpected<Error> PolicyKeyError(std::string_view text, const std::string& path,
                                      const std::string& message) {
@@ -15,9 +36,7 @@ tl::unexpected<Error> PolicyKeyError(std::string_view text, const std::string& p
 
 Status LoadTeeSection(std::string_view text, const std::string& tee,
                       const std::function<Status(const nlohmann::json& section)>& load) {
-  nlohmann::json doc =
-      nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "not valid JSON");
+  VT_ASSIGN_OR_RETURN(nlohmann::json doc, ParsePolicyJson(text));
   if (!doc.is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "a policy is a JSON object");
   }

@@ -15,6 +15,12 @@
 
 namespace veritee {
 
+// The policy document; a syntax error is kInvalidArgument naming its line.
+Result<nlohmann::json> ParsePolicyJson(std::string_view text);
+
+// `e` with " (line N)" appended for the key path it names (Error::field), when found.
+Error WithKeyLine(std::string_view text, Error e);
+
 // kInvalidArgument "PATH: MESSAGE (line N)", with the field set to PATH.
 tl::unexpected<Error> PolicyKeyError(std::string_view text, const std::string& path,
                                      const std::string& message);

@@ -7,6 +7,7 @@
 #include "base/encoding.h"
 #include "base/json_path.h"
 #include "verify/policy_sections.h"
+#include "verify/policy_text.h"
 
 namespace veritee::dcap {
 namespace {
@@ -168,27 +169,12 @@ Result<uint64_t> ParseLe64Hex(std::string_view hex) {
 }
 
 Status LoadPolicyText(std::string_view text, bool tdx, ValidationOptions& options) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    size_t line = 1 + static_cast<size_t>(std::count(
-                          text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "JSON syntax error on line " + std::to_string(line) + ": " + e.what());
-  }
+  VT_ASSIGN_OR_RETURN(json doc, ParsePolicyJson(text));
   if (!doc.is_object()) return KeyError("(top level)", "a policy is a JSON object");
   if (auto it = doc.find(tdx ? "tdx" : "sgx"); it != doc.end()) {
     Status st = LoadSection(*it, tdx, options);
-    if (!st) {
-      // Name the line of the offending key, as the sev-snp loader does.
-      Error e = std::move(st).error();
-      if (auto line = JsonPathLine(text, e.field)) {
-        e.message += " (line " + std::to_string(*line) + ")";
-      }
-      return tl::unexpected(std::move(e));
-    }
+    // Name the line of the offending key, as the sev-snp loader does.
+    if (!st) return tl::unexpected(WithKeyLine(text, std::move(st).error()));
   }
   return Ok();
 }

@@ -9,6 +9,7 @@
 #include "base/json_path.h"
 #include "parse/snp/flags.h"
 #include "verify/policy_sections.h"
+#include "verify/policy_text.h"
 
 namespace veritee::snp {
 namespace {
@@ -275,30 +276,13 @@ Result<Product> ParseProduct(std::string_view name) {
 }
 
 Status LoadPolicyText(std::string_view text, ValidationOptions& options) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte counts the characters read, the offending one included: that one sits at
-    // e.byte - 1, and a newline that ends the bad token belongs to the line it ends.
-    size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    size_t line = 1 + static_cast<size_t>(std::count(
-                          text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "JSON syntax error on line " + std::to_string(line) + ": " + e.what());
-  }
+  VT_ASSIGN_OR_RETURN(json doc, ParsePolicyJson(text));
   if (!doc.is_object()) return KeyError("(top level)", "a policy is a JSON object");
   for (const auto& [key, value] : doc.items()) {
     if (key == "sev-snp") {
       Status st = LoadSection(value, options);
-      if (!st) {
-        // Name the line of the offending key, as for syntax errors.
-        Error e = std::move(st).error();
-        if (auto line = JsonPathLine(text, e.field)) {
-          e.message += " (line " + std::to_string(*line) + ")";
-        }
-        return tl::unexpected(std::move(e));
-      }
+      // Name the line of the offending key, as for syntax errors.
+      if (!st) return tl::unexpected(WithKeyLine(text, std::move(st).error()));
     } else if (IsPolicyDocumentKey(key) || IsTeeName(key)) {
       continue;  // the document's description, or another TEE's section
     } else {
