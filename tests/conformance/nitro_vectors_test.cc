@@ -29,9 +29,13 @@
 #include "trust/aws_roots.h"
 #include "verify/nitro/embedded.h"
 #include "verify/nitro/verifier.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::nitro {
 namespace {
+
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -104,21 +108,6 @@ class Expectations {
   const json& e_;
   std::set<std::string> taken_;
 };
-
-const Check* Find(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-void ExpectRejectedAt(const Verification& v, const std::string& check, const std::string& phrase) {
-  EXPECT_FALSE(v.accepted()) << v.ToJson().dump(1);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u) << v.reason() << "\nexpected at " << check;
-  const Check* c = Find(v, check);
-  ASSERT_NE(c, nullptr) << check;
-  EXPECT_NE(c->detail.find(phrase), std::string::npos) << c->detail << "\nphrase: " << phrase;
-}
 
 // The document bytes of a vector, decoded per its `encoding`.
 Bytes Load(const fs::path& dir, const std::string& file, const std::string& encoding,
@@ -278,8 +267,8 @@ TEST_P(NitroDocumentVector, MatchesManifest) {
   }
   EXPECT_EQ(claims["debug"], debug);
   EXPECT_EQ(AllZero(doc.FindPcr(0)->value), debug);
-  EXPECT_TRUE(Find(v, "signature")->ok == e.Take("cose_signature_valid").get<bool>());
-  EXPECT_TRUE(Find(v, "certificate_chain")->ok == e.Take("chain_signatures_valid").get<bool>());
+  EXPECT_TRUE(FindCheck(v, "signature")->ok == e.Take("cose_signature_valid").get<bool>());
+  EXPECT_TRUE(FindCheck(v, "certificate_chain")->ok == e.Take("chain_signatures_valid").get<bool>());
 
   // Document fields and claims.
   EXPECT_EQ(claims["module_id"], e.Take("module_id"));

@@ -24,9 +24,12 @@
 #include "parse/nvgpu/spdm.h"
 #include "parse/nvgpu/test_data.h"
 #include "verify/nvgpu/verifier.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::nvgpu {
 namespace {
+
+using ::veritee::testing::FindCheck;
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -77,16 +80,9 @@ std::vector<Certificate> Certs(const fs::path& dir, const std::string& rel) {
   return certs.value_or(std::vector<Certificate>{});
 }
 
-const Check* Find(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
 // ok of a check, or nullopt when it did not run.
 std::optional<bool> Ok(const Verification& v, const std::string& name) {
-  const Check* c = Find(v, name);
+  const Check* c = FindCheck(v, name);
   if (c == nullptr) return std::nullopt;
   return c->ok;
 }
@@ -282,7 +278,7 @@ void CheckReportVector(const fs::path& dir, Manifest& m) {
   EXPECT_EQ(Ok(v, "certificate_chain"), chain_valid);
   const json& fwid = m.Take("fwid_matches");
   if (fwid.is_null()) {
-    EXPECT_EQ(Find(v, "fwid"), nullptr);
+    EXPECT_EQ(FindCheck(v, "fwid"), nullptr);
     EXPECT_TRUE(HasNote(v, "fwid not compared"));
   } else {
     EXPECT_EQ(Ok(v, "fwid"), fwid.get<bool>());
@@ -311,12 +307,12 @@ void CheckReportVector(const fs::path& dir, Manifest& m) {
       EXPECT_EQ(Ok(v, kind + "_rim_chain"), r.Take("cert_chain_valid").get<bool>());
       EXPECT_EQ(Ok(v, kind + "_rim_validity"), r.Take("cert_chain_valid").get<bool>());
       EXPECT_EQ(Ok(v, kind + "_rim_version"), r.Take("version_matches_report").get<bool>());
-      EXPECT_NE(Find(v, kind + "_rim_version")->detail.find(r.Take("version").get<std::string>()),
+      EXPECT_NE(FindCheck(v, kind + "_rim_version")->detail.find(r.Take("version").get<std::string>()),
                 std::string::npos);
       EXPECT_EQ(Ok(v, kind + "_rim_product"), true);
     }
     Manifest c(m.Take("measurement_comparison"), "measurement_comparison");
-    const Check* check = Find(v, "measurements");
+    const Check* check = FindCheck(v, "measurements");
     ASSERT_NE(check, nullptr);
     EXPECT_EQ(check->ok, c.Take("ok").get<bool>());
     const json& mismatched = c.Take("mismatched_rim_indices");
@@ -344,7 +340,7 @@ void CheckReportVector(const fs::path& dir, Manifest& m) {
     }
   } else {
     EXPECT_TRUE(HasNote(v, "signature and chain only"));
-    EXPECT_EQ(Find(v, "measurements"), nullptr);
+    EXPECT_EQ(FindCheck(v, "measurements"), nullptr);
   }
 
   // The recorded verdict.

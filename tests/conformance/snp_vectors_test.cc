@@ -21,9 +21,13 @@
 #include "parse/snp/test_data.h"
 #include "trust/amd_roots.h"
 #include "verify/snp/verifier.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::snp {
 namespace {
+
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -56,22 +60,6 @@ class Expectations {
   const json& e_;
   std::set<std::string> taken_;
 };
-
-const Check* FindCheck(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-void ExpectRejectedAt(const Verification& v, const std::string& check, const std::string& phrase) {
-  EXPECT_FALSE(v.accepted()) << v.ToJson().dump(1);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u) << v.reason() << "\nexpected at " << check;
-  const Check* c = FindCheck(v, check);
-  ASSERT_NE(c, nullptr) << check;
-  EXPECT_FALSE(c->ok);
-  EXPECT_NE(c->detail.find(phrase), std::string::npos) << c->detail << "\nphrase: " << phrase;
-}
 
 UnixTime Time(const std::string& text) {
   auto t = ParseTime(text);

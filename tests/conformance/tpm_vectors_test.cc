@@ -28,9 +28,13 @@
 #include "verify/tpm/replay.h"
 #include "verify/tpm/tpm_crypto.h"
 #include "verify/tpm/verifier.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::tpm {
 namespace {
+
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -61,21 +65,9 @@ class Expectations {
   std::set<std::string> taken_;
 };
 
-const Check* FindCheck(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
 bool CheckOk(const Verification& v, const std::string& name) {
   const Check* c = FindCheck(v, name);
   return c != nullptr && c->ok;
-}
-
-void ExpectRejectedAt(const Verification& v, const std::string& check) {
-  EXPECT_FALSE(v.accepted()) << v.ToJson().dump(1);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u) << v.reason() << "\nexpected at " << check;
 }
 
 Bytes Hex(const json& j) {

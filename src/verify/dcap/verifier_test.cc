@@ -9,9 +9,12 @@
 #include "base/file.h"
 #include "parse/dcap/collateral.h"
 #include "parse/dcap/quote.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::dcap {
 namespace {
+
+using ::veritee::testing::FindCheck;
 
 using sim::DcapFault;
 
@@ -35,13 +38,6 @@ VerifyInputs Inputs(const trust::DcapCollateral& c, bool trust_sim = true) {
   in.collateral = std::make_shared<trust::DcapCollateral>(c);
   if (trust_sim) in.extra_roots.push_back(Simulator().root());
   return in;
-}
-
-const Check* Find(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
 }
 
 // The first failed check's name ("" when none failed).
@@ -128,7 +124,7 @@ TEST(DcapVerifier, EachFaultHasItsOwnReason) {
       auto ev = Make(spec, w.fault);
       Verification v = verifier.Verify(ev.quote, Inputs(ev.collateral));
       EXPECT_FALSE(v.accepted());
-      const Check* c = Find(v, w.check);
+      const Check* c = FindCheck(v, w.check);
       ASSERT_NE(c, nullptr);
       EXPECT_FALSE(c->ok);
       EXPECT_NE(c->detail.find(w.words), std::string::npos) << c->detail;
@@ -136,8 +132,8 @@ TEST(DcapVerifier, EachFaultHasItsOwnReason) {
         EXPECT_EQ(FirstFailure(v), w.check);
       } else {
         EXPECT_NE(v.reason().find("collateral expired"), std::string::npos) << v.reason();
-        EXPECT_FALSE(Find(v, "tcb_info")->ok);
-        EXPECT_FALSE(Find(v, "qe_identity_signature")->ok);
+        EXPECT_FALSE(FindCheck(v, "tcb_info")->ok);
+        EXPECT_FALSE(FindCheck(v, "qe_identity_signature")->ok);
       }
     }
   }
@@ -173,17 +169,17 @@ TEST(DcapVerifier, CollateralOfTheOtherTeeIsRejected) {
   mixed.qe_identity = sgx.collateral.qe_identity;
   Verification v = verifier.Verify(td.quote, Inputs(mixed));
   EXPECT_FALSE(v.accepted());
-  EXPECT_FALSE(Find(v, "tcb_info_tee")->ok);
-  EXPECT_FALSE(Find(v, "qe_identity")->ok);
-  EXPECT_FALSE(Find(v, "tdx_module")->ok);
+  EXPECT_FALSE(FindCheck(v, "tcb_info_tee")->ok);
+  EXPECT_FALSE(FindCheck(v, "qe_identity")->ok);
+  EXPECT_FALSE(FindCheck(v, "tdx_module")->ok);
   EXPECT_FALSE(v.claims.contains("tcb_status"));
   mixed = sgx.collateral;
   mixed.tcb_info = td.collateral.tcb_info;
   mixed.qe_identity = td.collateral.qe_identity;
   Verification r = verifier.Verify(sgx.quote, Inputs(mixed));
   EXPECT_FALSE(r.accepted());
-  EXPECT_FALSE(Find(r, "tcb_info_tee")->ok);
-  EXPECT_FALSE(Find(r, "qe_identity")->ok);
+  EXPECT_FALSE(FindCheck(r, "tcb_info_tee")->ok);
+  EXPECT_FALSE(FindCheck(r, "qe_identity")->ok);
 }
 
 TEST(DcapVerifier, DebugAndValidationOptions) {
@@ -275,7 +271,7 @@ TEST(DcapVerifier, BitFlipsAreRejectedAtTheirCheck) {
       b[f.offset] ^= 0x10;
       Verification v = verifier.Verify(b, in);
       EXPECT_FALSE(v.accepted());
-      const Check* c = Find(v, f.check);
+      const Check* c = FindCheck(v, f.check);
       ASSERT_NE(c, nullptr) << v.reason();
       EXPECT_FALSE(c->ok) << c->detail;
     }
@@ -291,7 +287,7 @@ TEST(DcapVerifier, BitFlipsAreRejectedAtTheirCheck) {
     body[at] ^= 0x01;
     Verification v = verifier.Verify(ev.quote, Inputs(c));
     EXPECT_FALSE(v.accepted());
-    const Check* check = Find(v, std::string(which) == "tcb_info" ? "tcb_info" : "qe_identity_signature");
+    const Check* check = FindCheck(v, std::string(which) == "tcb_info" ? "tcb_info" : "qe_identity_signature");
     ASSERT_NE(check, nullptr) << v.reason();
     EXPECT_FALSE(check->ok);
     EXPECT_NE(check->detail.find("signature"), std::string::npos) << check->detail;

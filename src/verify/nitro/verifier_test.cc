@@ -12,9 +12,13 @@
 #include "crypto/keys.h"
 #include "parse/nitro/cose.h"
 #include "trust/aws_roots.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::nitro {
 namespace {
+
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
 
 constexpr UnixTime kNow = 1776884737;  // 2026-04-22T19:05:37Z
 
@@ -40,22 +44,6 @@ Bytes SignDefault(const std::function<void(AttestationDocument&)>& edit = {}) {
   auto bytes = Sim().Sign(d, Leaf());
   EXPECT_TRUE(bytes) << bytes.error().ToString();
   return bytes.value_or(Bytes{});
-}
-
-const Check* Find(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-void ExpectRejectedAt(const Verification& v, const std::string& check, const std::string& phrase) {
-  EXPECT_FALSE(v.accepted()) << v.ToJson().dump(1);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u) << v.reason() << "\nexpected at " << check;
-  const Check* c = Find(v, check);
-  ASSERT_NE(c, nullptr) << check;
-  EXPECT_FALSE(c->ok);
-  EXPECT_NE(c->detail.find(phrase), std::string::npos) << c->detail << "\nphrase: " << phrase;
 }
 
 // A leaf issued by the simulator's instance CA with `spec` changed by `edit`.
@@ -272,7 +260,7 @@ TEST(NitroVerifier, ExpectedValues) {
       {"pcr0", pcr0}, {"user_data", {0xaa, 0xbb}}, {"public_key", Bytes(44, 0x30)}};
   Verification v = verifier.Verify(doc, in);
   EXPECT_TRUE(v.accepted()) << v.reason();
-  EXPECT_TRUE(Find(v, "expect_pcr0")->ok);
+  EXPECT_TRUE(FindCheck(v, "expect_pcr0")->ok);
 
   in.validation.expect = {{"pcr1", pcr0}};
   ExpectRejectedAt(verifier.Verify(doc, in), "expect_pcr1", "expected " + ToHex(pcr0));

@@ -21,9 +21,13 @@
 #include "crypto/keys.h"
 #include "parse/snp/flags.h"
 #include "parse/snp/report.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::snp {
 namespace {
+
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
 
 using sim::SnpSimulator;
 using sim::SnpVek;
@@ -106,27 +110,9 @@ Bytes SignRaw(Report r, EVP_PKEY* key) {
   return WriteReport(r);
 }
 
-const Check* FindCheck(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
 std::string Dump(const Verification& v) { return v.ToJson().dump(1); }
 
 // Rejected, and the first failed check is `check` with `phrase` in its detail.
-void ExpectRejectedAt(const Verification& v, const std::string& check, const std::string& phrase) {
-  EXPECT_FALSE(v.accepted()) << Dump(v);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u)
-      << "reason: " << v.reason() << "\nexpected check " << check;
-  const Check* c = FindCheck(v, check);
-  ASSERT_NE(c, nullptr) << "no check " << check << "\n" << Dump(v);
-  EXPECT_FALSE(c->ok);
-  EXPECT_NE(c->detail.find(phrase), std::string::npos)
-      << check << " detail: " << c->detail << "\nexpected phrase: " << phrase;
-}
-
 void ExpectAccepted(const Verification& v) {
   EXPECT_TRUE(v.accepted()) << v.reason() << "\n" << Dump(v);
   EXPECT_TRUE(v.complete());

@@ -7,29 +7,18 @@
 #include "verify/tpm/replay.h"
 #include "verify/tpm/test_signer.h"
 #include "verify/tpm/tpm_crypto.h"
+#include "verify/testing/checks.h"
 
 namespace veritee::tpm {
 namespace {
 
+using ::veritee::testing::FindCheck;
+using ::veritee::testing::ExpectRejectedAt;
+
 using testing::MakeQuote;
 using testing::SoftAk;
 
-const Check* FindCheck(const Verification& v, const std::string& name) {
-  for (const Check& c : v.checks()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
 // Rejected, and the first failed check is `check` with `phrase` in its detail.
-void ExpectRejectedAt(const Verification& v, const std::string& check, const std::string& phrase) {
-  EXPECT_FALSE(v.accepted()) << v.ToJson().dump(1);
-  EXPECT_EQ(v.reason().rfind(check + ": ", 0), 0u) << v.reason() << "\nexpected at " << check;
-  const Check* c = FindCheck(v, check);
-  ASSERT_NE(c, nullptr) << check;
-  EXPECT_NE(c->detail.find(phrase), std::string::npos) << c->detail << "\nphrase: " << phrase;
-}
-
 const SoftAk& RsaAk() {
   static SoftAk ak = *SoftAk::Rsa(2048);
   return ak;
